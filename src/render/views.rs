@@ -1,0 +1,1 @@
+//! The HTML of each view: library, article page, not found, error.
