@@ -20,7 +20,10 @@ fn slugs_follow_the_fixture() {
     let pairs: Vec<(&str, &str)> = cases
         .lines()
         .filter(|line| !line.trim().is_empty() && !line.starts_with('#'))
-        .map(|line| line.split_once(" => ").expect("each case is `path => slug`"))
+        .map(|line| {
+            line.split_once(" => ")
+                .expect("each case is `path => slug`")
+        })
         .collect();
     assert!(pairs.len() >= 8, "the fixture lost its cases");
     let paths: Vec<&str> = pairs.iter().map(|(path, _)| *path).collect();
@@ -33,7 +36,11 @@ fn slugs_follow_the_fixture() {
     let again = assign_slugs(&reversed);
     for (path, got) in reversed.iter().zip(&again) {
         let expected = pairs.iter().find(|(p, _)| p == path).map(|(_, s)| *s);
-        assert_eq!(Some(got.slug.as_str()), expected, "slug of {path} in reverse order");
+        assert_eq!(
+            Some(got.slug.as_str()),
+            expected,
+            "slug of {path} in reverse order"
+        );
     }
     let warned: Vec<&str> = paths
         .iter()
@@ -41,7 +48,10 @@ fn slugs_follow_the_fixture() {
         .filter(|(_, a)| a.collision.is_some())
         .map(|(p, _)| *p)
         .collect();
-    assert_eq!(warned, ["articles/hello-world.md", "articles/sub/HELLO_world.txt"]);
+    assert_eq!(
+        warned,
+        ["articles/hello-world.md", "articles/sub/HELLO_world.txt"]
+    );
 }
 
 #[test]
@@ -50,11 +60,17 @@ fn library_lists_newest_first_and_hides_drafts() {
         source("a/2021-01-01-old.md", "old", "# Old\n\nText."),
         source("a/undated.md", "undated", "# Undated\n\nText."),
         source("a/2023-06-01-new.md", "new", "# New\n\nText."),
-        source("a/2022-01-01-draft.md", "draft", "---\ndraft: true\n---\n# Draft\n"),
+        source(
+            "a/2022-01-01-draft.md",
+            "draft",
+            "---\ndraft: true\n---\n# Draft\n",
+        ),
     ]);
     let listed: Vec<&str> = catalog.listed().map(|e| e.slug.as_str()).collect();
     assert_eq!(listed, ["new", "old", "undated"]);
-    let draft = catalog.find("draft").expect("a draft is still reachable by slug");
+    let draft = catalog
+        .find("draft")
+        .expect("a draft is still reachable by slug");
     assert!(draft.draft);
     let new = catalog.find("new").expect("new");
     let (previous, next) = catalog.neighbours(new.id);
@@ -68,7 +84,9 @@ fn library_lists_newest_first_and_hides_drafts() {
 fn every_bundled_article_is_listed_with_a_unique_slug() {
     let catalog = Catalog::bundled();
     assert_eq!(catalog.entries().len(), bundled_files().len());
-    assert!(bundled_files().iter().any(|f| f.path == "articles/000_f2e18ad958418c56.txt"));
+    assert!(bundled_files()
+        .iter()
+        .any(|f| f.path == "articles/000_f2e18ad958418c56.txt"));
     let mut slugs: Vec<&str> = catalog.entries().iter().map(|e| e.slug.as_str()).collect();
     slugs.sort_unstable();
     slugs.dedup();
