@@ -1,0 +1,277 @@
+//! A bounded fuzzing pass over the article parsers and the renderer.
+//!
+//! cargo-fuzz needs a nightly toolchain, which this project's machines cannot fetch,
+//! so this is a native harness: a deterministic generator builds inputs from
+//! fragments that stress the parsers (front matter fences, nesting markers, brackets,
+//! emphasis runs, raw HTML, hostile URLs, control characters, invalid UTF-8, CR line
+//! endings) and mutates the bundled articles. Every input goes through
+//! `parse_article` and `render_body`, and must not panic, must stay linear in time,
+//! and must keep the renderer's promise: without raw HTML, the output is safe as it is.
+//!
+//! `cargo test --test fuzz` runs a short pass (a few seconds) for CI;
+//! `FOLIO_FUZZ_ITERATIONS=10000000 cargo test --release --test fuzz -- --nocapture`
+//! (or `cargo xtask fuzz`) runs a long one. A failing input is written to
+//! `target/fuzz-failures/` so it can become a regression fixture.
+
+use folio::article::parse_article;
+use folio::render::{render_body, BodyOptions};
+use std::panic;
+use std::time::{Duration, Instant};
+
+/// splitmix64: small, fast and good enough to drive a generator deterministically.
+struct Random(u64);
+
+impl Random {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+const FRAGMENTS: &[&str] = &[
+    "\n",
+    "\n\n",
+    "\r\n",
+    "\r",
+    " ",
+    "\t",
+    "---\n",
+    "+++\n",
+    "...\n",
+    "title: ",
+    "date: ",
+    "tags: ",
+    "authors: [",
+    "]",
+    "- ",
+    "* ",
+    "1. ",
+    "> ",
+    ">>>>>>>>",
+    "#",
+    "## ",
+    "###### ",
+    "`",
+    "```",
+    "~~~",
+    "```rust\n",
+    "    ",
+    "[",
+    "]",
+    "(",
+    ")",
+    "![",
+    "[^1]",
+    "[^1]: ",
+    "[x]: ",
+    "<",
+    ">",
+    "</",
+    "/>",
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "<svg><style>",
+    "<!--",
+    "-->",
+    "javascript:alert(1)",
+    "jav&#x09;ascript:",
+    "&#106;",
+    "&amp;",
+    "&",
+    "\"",
+    "'",
+    "“",
+    "”",
+    "—",
+    " — RT EN",
+    " | Site",
+    "8 mar 2022 09:01 am",
+    "March 8, 2022 10:15 AM",
+    "2022-03-08 14:30",
+    "08.03.2022",
+    "Source link",
+    "Read more: ",
+    "More on the subject – ",
+    "Advertisement",
+    "|",
+    "| --- |",
+    "- [ ] ",
+    "- [x] ",
+    "**",
+    "__",
+    "*",
+    "_",
+    "~~",
+    "\\",
+    "{#id}",
+    "é",
+    "北京",
+    "ש",
+    "\u{200B}",
+    "\u{0}",
+    "\u{FEFF}",
+    "https://example.com/",
+    "mailto:a@b.c",
+    "<details><summary>",
+    "</details>",
+    "Wang said:",
+    "\u{1F600}",
+    "0",
+    "2024",
+    "-",
+    "=",
+    "===\n",
+    "|a|b|\n|-|-|\n",
+];
+
+fn generate(random: &mut Random) -> Vec<u8> {
+    let mut out = Vec::new();
+    let pieces = 1 + random.below(120);
+    for _ in 0..pieces {
+        match random.below(20) {
+            // Long runs of one fragment find quadratic and deep-nesting behaviour.
+            0 => {
+                let fragment = FRAGMENTS[random.below(FRAGMENTS.len())];
+                let repeat = random.below(2000);
+                for _ in 0..repeat {
+                    out.extend_from_slice(fragment.as_bytes());
+                }
+            }
+            // Invalid UTF-8.
+            1 => out.extend_from_slice(&[0xFF, 0xC3, 0x28, 0xE2, 0x82][..1 + random.below(5)]),
+            _ => out.extend_from_slice(FRAGMENTS[random.below(FRAGMENTS.len())].as_bytes()),
+        }
+    }
+    out
+}
+
+fn mutate(random: &mut Random, base: &[u8]) -> Vec<u8> {
+    let mut out = base.to_vec();
+    for _ in 0..1 + random.below(8) {
+        let at = random.below(out.len() + 1);
+        match random.below(3) {
+            0 => {
+                let fragment = FRAGMENTS[random.below(FRAGMENTS.len())];
+                out.splice(at..at, fragment.bytes());
+            }
+            1 => {
+                let end = (at + random.below(64)).min(out.len());
+                out.drain(at..end);
+            }
+            _ => {
+                if let Some(byte) = out.get_mut(at) {
+                    *byte = random.next() as u8;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The renderer's promise for output it wrote entirely itself.
+fn check_safe(html: &str) -> Result<(), String> {
+    let lower = html.to_ascii_lowercase();
+    for needle in [
+        "<script",
+        "<iframe",
+        "<svg",
+        "javascript:",
+        " onerror",
+        " onload",
+        "<style",
+    ] {
+        if lower.contains(needle) {
+            return Err(format!("output without raw HTML contains {needle:?}"));
+        }
+    }
+    Ok(())
+}
+
+fn run_one(path: &str, bytes: &[u8]) -> Result<Duration, String> {
+    let started = Instant::now();
+    let outcome = panic::catch_unwind(|| {
+        let article = parse_article(path, bytes);
+        let body = render_body(&article, &BodyOptions::default());
+        (article.meta.title.is_empty(), body)
+    });
+    let elapsed = started.elapsed();
+    match outcome {
+        Err(_) => Err("panicked".to_string()),
+        Ok((true, _)) => Err("empty title after fallbacks".to_string()),
+        Ok((false, body)) if !body.contains_raw_html => check_safe(&body.html).map(|()| elapsed),
+        Ok(_) => Ok(elapsed),
+    }
+}
+
+#[test]
+fn parsers_and_renderer_survive_generated_input() {
+    let iterations: u64 = std::env::var("FOLIO_FUZZ_ITERATIONS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(3_000);
+    let seed: u64 = std::env::var("FOLIO_FUZZ_SEED")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0x5EED);
+    let bases: Vec<Vec<u8>> = folio::catalog::bundled_files()
+        .iter()
+        .map(|f| f.bytes.to_vec())
+        .collect();
+    // Silence the default hook: a panic is reported below with the input that caused it.
+    panic::set_hook(Box::new(|_| {}));
+    let mut random = Random(seed);
+    let mut failures = Vec::new();
+    let mut slowest = Duration::ZERO;
+    let started = Instant::now();
+    for i in 0..iterations {
+        let bytes = match (random.below(3), bases.is_empty()) {
+            (0, false) => {
+                let base = random.below(bases.len());
+                mutate(&mut random, &bases[base])
+            }
+            _ => generate(&mut random),
+        };
+        let path = ["fuzz.md", "fuzz.txt", "fuzz.markdown"][random.below(3)];
+        match run_one(path, &bytes) {
+            Ok(elapsed) => {
+                slowest = slowest.max(elapsed);
+                // Inputs are at most a few hundred KB: a second means super-linear work.
+                if elapsed > Duration::from_secs(1) {
+                    failures.push((i, path, bytes, format!("took {elapsed:?}")));
+                }
+            }
+            Err(why) => failures.push((i, path, bytes, why)),
+        }
+    }
+    let _ = panic::take_hook();
+    println!(
+        "fuzz: {iterations} inputs in {:.1?} (seed {seed}), slowest {slowest:.1?}, {} failures",
+        started.elapsed(),
+        failures.len()
+    );
+    if !failures.is_empty() {
+        let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("fuzz-failures");
+        let _ = std::fs::create_dir_all(&dir);
+        for (i, path, bytes, _) in &failures {
+            let _ = std::fs::write(dir.join(format!("{i}-{path}")), bytes);
+        }
+        let summary: Vec<String> = failures
+            .iter()
+            .take(10)
+            .map(|(i, path, _, why)| format!("input {i} ({path}): {why}"))
+            .collect();
+        panic!(
+            "{} failing inputs, saved in {}:\n{}",
+            failures.len(),
+            dir.display(),
+            summary.join("\n")
+        );
+    }
+}
