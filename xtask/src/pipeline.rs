@@ -215,8 +215,8 @@ fn step_clippy(toolbox: &mut Toolbox) -> Result<(), String> {
 
 fn step_native_tests(toolbox: &mut Toolbox) -> Result<(), String> {
     let mut command = toolbox.cargo();
-    command.args(["test", "--workspace"]);
-    run(command, "cargo test --workspace")
+    command.args(["test", "--workspace", "--no-fail-fast"]);
+    run(command, "cargo test --workspace --no-fail-fast")
 }
 
 fn step_browser_tests(toolbox: &mut Toolbox) -> Result<(), String> {
@@ -229,26 +229,19 @@ fn step_browser_tests(toolbox: &mut Toolbox) -> Result<(), String> {
         .ok_or("chromedriver is not on PATH")?;
     let mut command = toolbox.command("wasm-pack");
     command
-        .args([
-            "test",
-            "--headless",
-            "--mode",
-            "no-install",
-            "--chromedriver",
-        ])
-        .arg(&chromedriver);
+        .args(["test", "--headless", "--chrome", "--chromedriver"])
+        .arg(&chromedriver)
+        .args(["--mode", "no-install"]);
     // Chrome refuses to start as root without --no-sandbox, which webdriver.json
     // (at the crate root) passes; say so rather than fail obscurely.
     if !toolbox.root().join("webdriver.json").is_file() {
         note("webdriver.json is missing at the crate root; Chrome may refuse to run as root");
     }
-    run(
-        command,
-        &format!(
-            "wasm-pack test --headless --mode no-install --chromedriver {}",
-            chromedriver.display()
-        ),
-    )
+    let shown = format!(
+        "wasm-pack test --headless --chrome --chromedriver {} --mode no-install",
+        chromedriver.display()
+    );
+    run(command, &shown)
 }
 
 fn step_end_to_end(toolbox: &mut Toolbox) -> Result<(), String> {
