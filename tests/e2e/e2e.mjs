@@ -295,7 +295,28 @@ const checks = [
   ],
 ];
 
+/// Fails at once, rather than after every check's timeout, when a site is not served.
+async function preflight() {
+  for (const url of [siteUrl, subPathUrl]) {
+    let status;
+    try {
+      status = (await fetch(url, { signal: AbortSignal.timeout(10_000) })).status;
+    } catch (error) {
+      throw new Error(`cannot fetch ${url}: ${error.cause?.code ?? error.cause?.message ?? error.message}`);
+    }
+    if (status !== 200) {
+      throw new Error(`${url} answers HTTP ${status}: is www/index.html there, and the site built?`);
+    }
+  }
+}
+
+/// Playwright's messages carry terminal colours; the log should not.
+function plain(text) {
+  return String(text).replace(/\x1b\[[0-9;]*m/g, '');
+}
+
 async function main() {
+  await preflight();
   browser = await chromium.launch({
     executablePath,
     headless: true,
@@ -324,7 +345,7 @@ async function main() {
       if (seen.length > 0) failure = seen.join('\n    ');
     } catch (error) {
       const seen = await pageProblems(page, problems);
-      failure = [error.message, ...seen].join('\n    ');
+      failure = [plain(error.message), ...seen].join('\n    ');
     }
     await page.close().catch(() => {});
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
@@ -347,7 +368,7 @@ main()
     process.exit(ok ? 0 : 1);
   })
   .catch(async (error) => {
-    console.error(`e2e: ${error.stack || error}`);
+    console.error(`e2e: ${plain(error.message ?? error)}`);
     await closeBrowser();
     clearTimeout(watchdog);
     process.exit(1);
