@@ -91,3 +91,63 @@ fn order_is_chronological_with_dateless_times_first() {
         ]
     );
 }
+
+/// Random mixes of date parts must never panic, and what parses must be a real date.
+#[test]
+fn arbitrary_text_never_panics_and_gives_valid_dates() {
+    const PIECES: &[&str] = &[
+        " ",
+        "8",
+        "08",
+        "31",
+        "12",
+        "2022",
+        "0",
+        "99999",
+        "-",
+        "/",
+        ".",
+        ":",
+        ",",
+        "T",
+        "Z",
+        "+",
+        "02",
+        "mar",
+        "March",
+        "sept",
+        "Tue",
+        "am",
+        "p.m.",
+        "of",
+        "th",
+        "é",
+        "中",
+        "—",
+        "(",
+        "1234567890123",
+    ];
+    let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for _ in 0..20_000 {
+        let length = next() % 12;
+        let mut text = String::new();
+        for _ in 0..length {
+            let index = (next() % PIECES.len() as u64) as usize;
+            text.push_str(PIECES.get(index).copied().unwrap_or_default());
+        }
+        if let Some(date) = parse_date(&text) {
+            assert!((1..=12).contains(&date.month), "{text:?}");
+            assert!((1..=31).contains(&date.day), "{text:?}");
+            assert!((1000..=9999).contains(&date.year), "{text:?}");
+            assert!(date.time.is_none_or(|(h, m)| h < 24 && m < 60), "{text:?}");
+            // What parsed once parses again from its own ISO form.
+            assert_eq!(parse_date(&date.iso()), Some(date), "{text:?}");
+        }
+    }
+}
