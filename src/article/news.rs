@@ -20,13 +20,15 @@
 //!   unlabelled date on another day is taken as the update. A dateline is a line that
 //!   [`parse_date`] reads whole, so a paragraph starting with a number is never one.
 //! - **Headline.** The first other non-blank line, if at most [`MAX_TITLE_CHARS`]
-//!   characters; a headline coming after a dateline must also not end like a sentence.
+//!   characters; a headline coming after a dateline must also not end in a full stop.
 //!   Otherwise there is no headline (a warning), and the line is body text.
 //!   The publication is split off at the last ` — `, ` – `, ` - ` or ` | ` only when the
 //!   part after it looks like a name (see [`split_publication`]).
 //! - **Boilerplate.** Standalone short lines like "Advertisement", "Share this article",
 //!   "Source link" are dropped anywhere; "Subscribe…", "Follow us on…", "Copyright…",
 //!   "©…", "… All rights reserved" only in the run of such lines that ends the text.
+//! - **Closing metadata.** Datelines and bylines in that closing run
+//!   (`Last updated: 9 March 2022 10:00`, `By Jane Doe`) fill meta fields the header left empty.
 //! - **Related.** A standalone line "Read more: X", "More on the subject – X",
 //!   "Related: X", "See also: X" (label capitalised) gives X to [`NewsBody::related`].
 //! - **Paragraphs.** Blank lines separate paragraphs. Within a run of lines without
@@ -120,7 +122,7 @@ pub fn parse(text: &str) -> (Meta, NewsBody, Vec<Diagnostic>) {
         .collect();
 
     let title_line = read_header(&lines, &mut roles, &mut meta, &mut diagnostics);
-    mark_boilerplate_and_related(&lines, &mut roles);
+    mark_boilerplate_and_related(&lines, &mut roles, &mut meta);
     let mut related = Vec::new();
     let paragraphs = form_paragraphs(&lines, &roles, &mut related);
     let mut body = classify(paragraphs);
@@ -171,7 +173,8 @@ fn read_header(
             }
         }
         if title_line.is_none() {
-            let sentence_after_dateline = header_seen && ends_like_sentence(line.text);
+            // Headlines may ask or exclaim, but do not end in a full stop.
+            let sentence_after_dateline = header_seen && ends_with_full_stop(line.text);
             if line.chars <= MAX_TITLE_CHARS && !sentence_after_dateline {
                 let (title, publication) = split_publication(line.text);
                 meta.title = title.to_string();
@@ -204,6 +207,12 @@ fn read_header(
         }
     }
     title_line
+}
+
+/// True for `….` and `….”`, not for an ellipsis.
+fn ends_with_full_stop(text: &str) -> bool {
+    let trimmed = text.trim_end_matches(['"', '”', '’', '\'', '»', ')', ']']);
+    trimmed.ends_with('.') && !trimmed.ends_with("..")
 }
 
 /// True when `text` ends with sentence punctuation (optionally inside a closing quote or bracket).
@@ -365,7 +374,11 @@ fn byline(rest: &str, items: &mut Vec<HeaderItem>) -> bool {
         None => (rest, None),
     };
     let mut found = Vec::new();
-    for part in names.split(',') {
+    for (index, part) in names.split(',').enumerate() {
+        // `By Jane Doe, Political Correspondent`: a role after the first name is not an author.
+        if index > 0 && is_role(part) {
+            continue;
+        }
         for part in part.split(" and ") {
             for name in part.split('&') {
                 let name = name.trim();
@@ -387,6 +400,29 @@ fn byline(rest: &str, items: &mut Vec<HeaderItem>) -> bool {
         items.push(HeaderItem::Date(date));
     }
     true
+}
+
+/// Words that make a byline part a job title rather than a name.
+const ROLE_WORDS: &[&str] = &[
+    "correspondent",
+    "editor",
+    "reporter",
+    "writer",
+    "staff",
+    "contributor",
+    "columnist",
+    "producer",
+    "analyst",
+    "journalist",
+];
+
+fn is_role(part: &str) -> bool {
+    part.split_whitespace().any(|word| {
+        let word = word.trim_matches(|c: char| !c.is_alphanumeric());
+        ROLE_WORDS.iter().any(|role| {
+            role.eq_ignore_ascii_case(word) || format!("{role}s").eq_ignore_ascii_case(word)
+        })
+    })
 }
 
 /// Lower-case words that may appear inside names (`Ursula von der Leyen`, `Times of India`).
@@ -622,7 +658,7 @@ fn related_title(text: &str, chars: usize) -> Option<String> {
 }
 
 /// Marks boilerplate and related lines, and the boilerplate run at the end of the text.
-fn mark_boilerplate_and_related(lines: &[Line], roles: &mut [Role]) {
+fn mark_boilerplate_and_related(lines: &[Line], roles: &mut [Role], meta: &mut Meta) {
     for (line, role) in lines.iter().zip(roles.iter_mut()) {
         if *role != Role::Text {
             continue;
@@ -633,12 +669,39 @@ fn mark_boilerplate_and_related(lines: &[Line], roles: &mut [Role]) {
             *role = Role::Related(title);
         }
     }
+    // Datelines and bylines in the closing run (`Last updated: 9 March 2022`) fill
+    // what the header left unknown; they are applied in text order.
+    let mut closing = Meta::default();
+    let mut closing_items = Vec::new();
     for (line, role) in lines.iter().zip(roles.iter_mut()).rev() {
         match role {
             Role::Separator | Role::Dropped | Role::Related(_) => {}
             Role::Text if is_boilerplate_trailing(line.text, line.chars) => *role = Role::Dropped,
-            Role::Text => break,
+            Role::Text => {
+                let items = (line.chars <= MAX_HEADER_LINE_CHARS)
+                    .then(|| header_items(line.text))
+                    .flatten();
+                let Some(items) = items else {
+                    break;
+                };
+                closing_items.push(items);
+                *role = Role::Separator;
+            }
         }
+    }
+    for items in closing_items.into_iter().rev() {
+        apply_header(items, &mut closing);
+    }
+    if meta.date.is_none() {
+        meta.date = closing.date;
+    }
+    if meta.updated.is_none() {
+        meta.updated = closing
+            .updated
+            .filter(|updated| Some(*updated) != meta.date);
+    }
+    if meta.authors.is_empty() {
+        meta.authors = closing.authors;
     }
 }
 
