@@ -27,12 +27,15 @@
 //! - **Boilerplate.** Standalone short lines like "Advertisement", "Share this article",
 //!   "Source link" are dropped anywhere; "Subscribe…", "Follow us on…", "Copyright…",
 //!   "©…", "… All rights reserved" only in the run of such lines that ends the text.
+//!   A related-reading label standing alone ("Read more:", "Related") is dropped too.
 //! - **Closing metadata.** Datelines and bylines in that closing run
 //!   (`Last updated: 9 March 2022 10:00`, `By Jane Doe`) fill meta fields the header left empty.
 //! - **Related.** A standalone line "Read more: X", "More on the subject – X",
 //!   "Related: X", "See also: X" (label capitalised) gives X to [`NewsBody::related`].
 //! - **Paragraphs.** Blank lines separate paragraphs. Within a run of lines without
-//!   blank lines, each line is its own paragraph, unless the text is hard-wrapped:
+//!   blank lines, each line is its own paragraph, unless it continues a sentence
+//!   (the line before does not end in punctuation and this one starts in lower case)
+//!   or the text is hard-wrapped:
 //!   then a line continues the paragraph when the next line's first word would not
 //!   have fit on it within the longest line's width (the fit rule: `fmt` and mail
 //!   clients fill lines greedily, so a line with room left ended its paragraph).
@@ -419,9 +422,10 @@ const ROLE_WORDS: &[&str] = &[
 fn is_role(part: &str) -> bool {
     part.split_whitespace().any(|word| {
         let word = word.trim_matches(|c: char| !c.is_alphanumeric());
-        ROLE_WORDS.iter().any(|role| {
-            role.eq_ignore_ascii_case(word) || format!("{role}s").eq_ignore_ascii_case(word)
-        })
+        let singular = word.strip_suffix(['s', 'S']).unwrap_or(word);
+        ROLE_WORDS
+            .iter()
+            .any(|role| role.eq_ignore_ascii_case(word) || role.eq_ignore_ascii_case(singular))
     })
 }
 
@@ -431,6 +435,12 @@ const NAME_PARTICLES: &[&str] = &[
     "da", "di", "du", "des", "la", "le", "el", "al", "bin", "ibn", "y", "et", "und", "&",
 ];
 
+/// An upper-case letter, or a letter of a script without case (Chinese, Arabic…),
+/// so that the capitalisation rules do not exclude those scripts.
+fn is_capital(c: char) -> bool {
+    c.is_uppercase() || (c.is_alphabetic() && !c.is_lowercase())
+}
+
 /// At most five words, each capitalised or a particle, the first capitalised.
 fn looks_like_name(name: &str) -> bool {
     let mut words = 0;
@@ -439,7 +449,7 @@ fn looks_like_name(name: &str) -> bool {
         let Some(first) = word.chars().next() else {
             continue;
         };
-        let capital = first.is_uppercase() || first.is_ascii_digit();
+        let capital = is_capital(first) || first.is_ascii_digit();
         let particle = NAME_PARTICLES
             .iter()
             .any(|particle| particle.eq_ignore_ascii_case(word));
@@ -600,9 +610,11 @@ fn is_boilerplate_anywhere(text: &str, chars: usize) -> bool {
     if chars > MAX_BOILERPLATE_CHARS {
         return false;
     }
-    let core = text.trim_end_matches(['.', ':', '!', ' ']);
+    let core = text.trim_end_matches(['.', ':', '!', ' ', '…', '»', '>']);
+    // A related-reading label with no title after it is link text left behind.
     BOILERPLATE_ANYWHERE
         .iter()
+        .chain(RELATED_LABELS)
         .any(|phrase| phrase.eq_ignore_ascii_case(core))
 }
 
@@ -645,7 +657,7 @@ const RELATED_LABELS: &[&str] = &[
 
 /// The title in `Read more: X`, `More on the subject – X`; the label must be capitalised.
 fn related_title(text: &str, chars: usize) -> Option<String> {
-    if chars > MAX_RELATED_CHARS || !text.starts_with(|c: char| c.is_uppercase()) {
+    if chars > MAX_RELATED_CHARS || !text.starts_with(is_capital) {
         return None;
     }
     RELATED_LABELS.iter().find_map(|label| {
@@ -755,6 +767,7 @@ fn form_paragraphs(lines: &[Line], roles: &[Role], related: &mut Vec<String>) ->
     let mut paragraphs = Vec::new();
     let mut current: Option<Paragraph> = None;
     let mut previous_chars = 0;
+    let mut previous_text = "";
     for (line, role) in lines.iter().zip(roles) {
         match role {
             Role::Separator | Role::Dropped => {
@@ -768,8 +781,12 @@ fn form_paragraphs(lines: &[Line], roles: &[Role], related: &mut Vec<String>) ->
             }
             Role::Text => {}
         }
-        let continues =
-            width.is_some_and(|width| !next_word_fits(previous_chars, line.text, width));
+        // A line starting in lower case after one not ending a sentence is the same
+        // sentence broken in two, whatever the layout of the rest of the text.
+        let mid_sentence =
+            !ends_like_sentence(previous_text) && line.text.starts_with(|c: char| c.is_lowercase());
+        let continues = mid_sentence
+            || width.is_some_and(|width| !next_word_fits(previous_chars, line.text, width));
         match current.as_mut() {
             Some(paragraph) if continues => {
                 let hyphenated = paragraph.text.ends_with('-')
@@ -792,6 +809,7 @@ fn form_paragraphs(lines: &[Line], roles: &[Role], related: &mut Vec<String>) ->
             }
         }
         previous_chars = line.chars;
+        previous_text = line.text;
     }
     paragraphs.extend(current);
     paragraphs
@@ -836,7 +854,7 @@ fn is_heading_like(paragraph: &Paragraph) -> bool {
         return false;
     }
     let words = text.split_whitespace().count();
-    let starts_well = text.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit());
+    let starts_well = text.starts_with(|c: char| is_capital(c) || c.is_ascii_digit());
     let ends_open = !text.ends_with(|c: char| {
         matches!(
             c,
@@ -909,6 +927,12 @@ mod tests {
                 "Monsoon floods displace thousands – The Times of India",
                 Some("The Times of India"),
             ),
+            ("中国经济稳步增长 — 新华网", Some("新华网")),
+            (
+                "Россия и Китай укрепляют связи — РИА Новости",
+                Some("РИА Новости"),
+            ),
+            ("Россия и Китай — обзор прессы за неделю", None),
             ("Covid - the facts", None),
             ("Covid – The Facts", None),
             (
