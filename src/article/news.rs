@@ -186,8 +186,9 @@ fn read_header(
                 *role = Role::Separator;
                 continue;
             }
-            let message = if sentence_after_dateline {
-                "news: no headline: the line after the dateline reads as a paragraph".to_string()
+            let message = if header_seen {
+                "news: no headline: the line after the dateline or byline reads as a paragraph"
+                    .to_string()
             } else {
                 format!(
                     "news: no headline: the first line has {} characters, too long for one, so it is read as a paragraph",
@@ -367,7 +368,7 @@ fn labelled_dates(
 }
 
 /// Names after `By`: `Jane Doe`, `Jane Doe and John Roe`, `Jane Doe, John Roe & Ann Poe`,
-/// optionally followed by `, 8 March 2022`.
+/// `Jane Doe in Moscow`, `Jane Doe, Political Correspondent`, optionally followed by `, 8 March 2022`.
 fn byline(rest: &str, items: &mut Vec<HeaderItem>) -> bool {
     let (names, date) = match rest.match_indices(',').find_map(|(comma, _)| {
         let date = parse_date(rest.get(comma + 1..)?)?;
@@ -384,7 +385,8 @@ fn byline(rest: &str, items: &mut Vec<HeaderItem>) -> bool {
         }
         for part in part.split(" and ") {
             for name in part.split('&') {
-                let name = name.trim();
+                // `Jane Doe in Moscow`: the place is not part of the name.
+                let name = name.split(" in ").next().unwrap_or(name).trim();
                 if name.is_empty() {
                     continue;
                 }
