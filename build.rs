@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-#[allow(dead_code)]
+#[allow(dead_code, unused_imports)]
 #[path = "src/article/mod.rs"]
 mod article;
 
