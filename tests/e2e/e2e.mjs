@@ -82,7 +82,9 @@ async function openPage(context) {
   page.setDefaultTimeout(STEP_TIMEOUT_MS);
   const problems = [];
   page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+    if (message.type() !== 'error') return;
+    const { url } = message.location();
+    problems.push(`console error: ${message.text()}${url ? ` (${url})` : ''}`);
   });
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('requestfailed', (request) =>

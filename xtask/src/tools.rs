@@ -220,7 +220,7 @@ impl Toolbox {
             return Ok(());
         }
         note(&format!(
-            "installing wasm-pack {WASM_PACK_VERSION} from crates.io (about 90 s)…"
+            "installing wasm-pack {WASM_PACK_VERSION} from crates.io (about 2 min on an idle machine)…"
         ));
         self.cargo_install("wasm-pack", WASM_PACK_VERSION)
     }
@@ -241,11 +241,11 @@ impl Toolbox {
         match decision {
             Decision::Keep => return Ok(()),
             Decision::Install => note(&format!(
-                "installing wasm-bindgen-cli {wanted} from crates.io (about 100 s)…"
+                "installing wasm-bindgen-cli {wanted} from crates.io (about 2 min on an idle machine)…"
             )),
             Decision::Replace { found } => note(&format!(
                 "wasm-bindgen {found} is on PATH but Cargo.lock has {wanted}: \
-                 installing wasm-bindgen-cli {wanted} from crates.io (about 100 s)…"
+                 installing wasm-bindgen-cli {wanted} from crates.io (about 2 min on an idle machine)…"
             )),
         }
         self.cargo_install("wasm-bindgen-cli", &wanted)?;
