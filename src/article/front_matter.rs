@@ -643,6 +643,10 @@ mod tests {
             let split = split(&text);
             assert!(split.body == "Body.\n" || split.body == text);
         }
+        for inner in ["[".repeat(100_000), "{a = ".repeat(50_000)] {
+            let text = format!("+++\nkey = {inner}\n+++\nBody.\n");
+            assert_eq!(split(&text).body, "Body.\n");
+        }
     }
 
     #[test]
@@ -689,13 +693,17 @@ mod tests {
             "é\u{0}",
         ];
         let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = || {
+            // xorshift64: never reaches 0 from a non-zero seed.
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
         for _ in 0..3000 {
-            let mut text = String::from(if seed % 2 == 0 { "---\n" } else { "+++\n" });
-            for _ in 0..(seed % 40) {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                text.push_str(PIECES[(seed % PIECES.len() as u64) as usize]);
+            let mut text = String::from(if next() % 2 == 0 { "---\n" } else { "+++\n" });
+            for _ in 0..next() % 40 {
+                text.push_str(PIECES[(next() % PIECES.len() as u64) as usize]);
             }
             let split = split(&text);
             assert!(text.ends_with(split.body));

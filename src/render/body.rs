@@ -1065,6 +1065,157 @@ mod tests {
         assert_eq!(ids, ["related-reading", "related-reading-2"]);
     }
 
+    /// The tags and attributes the writer itself produces: with no raw HTML,
+    /// nothing else may appear in its output.
+    const OWN_TAGS: [&str; 35] = [
+        "a",
+        "blockquote",
+        "br",
+        "code",
+        "dd",
+        "del",
+        "div",
+        "dl",
+        "dt",
+        "em",
+        "figcaption",
+        "figure",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "img",
+        "input",
+        "li",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "strong",
+        "sub",
+        "sup",
+        "table",
+        "tbody",
+        "td",
+        "th",
+        "thead",
+        "ul",
+    ];
+    const OWN_ATTRIBUTES: [&str; 15] = [
+        "alt",
+        "aria-label",
+        "checked",
+        "class",
+        "data-lang",
+        "decoding",
+        "disabled",
+        "href",
+        "id",
+        "loading",
+        "rel",
+        "src",
+        "start",
+        "title",
+        "type",
+    ];
+
+    /// Checks every tag of `html` against [`OWN_TAGS`] and [`OWN_ATTRIBUTES`], and every URL.
+    fn assert_only_own_markup(html: &str, input: &str) {
+        let mut rest = html;
+        while let Some(open) = rest.find('<') {
+            let after = &rest[open + 1..];
+            let close = after.find('>').expect("every tag is closed");
+            let tag = after[..close].trim_end_matches('/').trim_start_matches('/');
+            let mut parts = tag.splitn(2, ' ');
+            let name = parts.next().unwrap_or_default();
+            assert!(
+                OWN_TAGS.contains(&name) || name == "tr",
+                "<{name}> from {input:?}"
+            );
+            let mut attributes = parts.next().unwrap_or_default().trim();
+            while !attributes.is_empty() {
+                let end = attributes.find([' ', '=']).unwrap_or(attributes.len());
+                let attribute = &attributes[..end];
+                assert!(
+                    OWN_ATTRIBUTES.contains(&attribute),
+                    "{attribute} from {input:?}"
+                );
+                attributes = attributes[end..].trim_start();
+                if let Some(value_start) = attributes.strip_prefix("=\"") {
+                    let value_end = value_start.find('"').expect("quoted value");
+                    let value = &value_start[..value_end];
+                    if attribute == "href" || attribute == "src" {
+                        assert!(crate::render::url::is_safe(value), "{value} from {input:?}");
+                    }
+                    attributes = value_start[value_end + 1..].trim_start();
+                }
+            }
+            rest = &after[close + 1..];
+        }
+    }
+
+    /// A small deterministic fuzz over Markdown pieces: never a panic, always
+    /// balanced, and without raw HTML only the writer's own markup.
+    #[test]
+    fn any_markdown_renders_safely() {
+        const PIECES: [&str; 32] = [
+            "> ",
+            "- ",
+            "1. ",
+            "* ",
+            "_",
+            "**",
+            "[",
+            "]",
+            "(",
+            ")",
+            "](",
+            "![",
+            "[^a]",
+            "\n[^a]: ",
+            "|",
+            "\n---\n",
+            "\n",
+            "\n\n",
+            "```",
+            "`",
+            "<b>",
+            "{#x}",
+            "# ",
+            "text ",
+            "javascript:",
+            "&#106;",
+            "\"",
+            "'",
+            "  ",
+            "[x] ",
+            ":",
+            "<http://a.b>",
+        ];
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = || {
+            // xorshift64: never reaches 0 from a non-zero seed.
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..3000 {
+            let mut text = String::new();
+            for _ in 0..next() % 60 {
+                text.push_str(PIECES[(next() % PIECES.len() as u64) as usize]);
+            }
+            let rendered = render_markdown(&text, &BodyOptions::default());
+            if !rendered.contains_raw_html {
+                assert_balanced(&rendered.html);
+                assert_only_own_markup(&rendered.html, &text);
+            }
+        }
+    }
+
     #[test]
     fn news_without_related_has_no_aside() {
         let body = NewsBody {
