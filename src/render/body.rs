@@ -31,7 +31,7 @@ use super::url;
 use crate::article::markdown::{parser_for, Dialect};
 use crate::article::{Article, Body, NewsBlock, NewsBody};
 use pulldown_cmark::{Alignment, BlockQuoteKind, CodeBlockKind, Event, LinkType, Tag, TagEnd};
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 /// A heading of the rendered body, for the table of contents and deep links.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -94,8 +94,7 @@ pub fn render_body(article: &Article, options: &BodyOptions) -> RenderedBody {
 
 /// Renders Markdown text (without front matter).
 pub fn render_markdown(text: &str, options: &BodyOptions) -> RenderedBody {
-    let events: Vec<Event<'_>> = parser_for(text, options.dialect).collect();
-    let mut writer = MarkdownWriter::new(&events, options);
+    let mut writer = MarkdownWriter::new(parser_for(text, options.dialect), text.len(), options);
     writer.run();
     writer.finish()
 }
@@ -203,7 +202,6 @@ impl Open {
 /// order of first reference, and the rendered definitions.
 #[derive(Default)]
 struct Footnotes {
-    defined: HashSet<String>,
     /// Label → (number, references so far).
     numbers: HashMap<String, (usize, usize)>,
     /// Labels in the order of their numbers.
@@ -225,8 +223,72 @@ const HEADING_CLOSES: [&str; 6] = [
     "</h1>\n", "</h2>\n", "</h3>\n", "</h4>\n", "</h5>\n", "</h6>\n",
 ];
 
-struct MarkdownWriter<'a, 'e> {
-    events: &'a [Event<'e>],
+/// The event stream with a lookahead buffer.
+/// The writer looks ahead only within one element (a heading's text, a
+/// figure's image, a task item's marker), so the buffer stays small and the
+/// whole document is never held as events.
+struct Events<'e, I> {
+    iter: I,
+    ahead: VecDeque<Event<'e>>,
+}
+
+impl<'e, I: Iterator<Item = Event<'e>>> Events<'e, I> {
+    fn next(&mut self) -> Option<Event<'e>> {
+        self.ahead.pop_front().or_else(|| self.iter.next())
+    }
+
+    /// The event `n` places ahead of the next one (0 is the next one).
+    fn peek(&mut self, n: usize) -> Option<&Event<'e>> {
+        while self.ahead.len() <= n {
+            let event = self.iter.next()?;
+            self.ahead.push_back(event);
+        }
+        self.ahead.get(n)
+    }
+
+    /// The plain text of the element whose start event was just taken, read
+    /// from `n` places ahead without consuming; and the offset just after its end.
+    fn peek_text(&mut self, mut n: usize) -> (String, usize) {
+        let mut text = String::new();
+        let mut depth = 0usize;
+        while let Some(event) = self.peek(n) {
+            n += 1;
+            match event {
+                Event::Start(_) => depth += 1,
+                Event::End(_) if depth == 0 => break,
+                Event::End(_) => depth -= 1,
+                Event::Text(t) | Event::Code(t) | Event::InlineMath(t) | Event::DisplayMath(t) => {
+                    text.push_str(t)
+                }
+                Event::SoftBreak | Event::HardBreak => text.push(' '),
+                _ => {}
+            }
+        }
+        (text, n)
+    }
+
+    /// Takes the rest of the element whose start event was just taken, returning its plain text.
+    fn take_text(&mut self) -> String {
+        let mut text = String::new();
+        let mut depth = 0usize;
+        while let Some(event) = self.next() {
+            match event {
+                Event::Start(_) => depth += 1,
+                Event::End(_) if depth == 0 => break,
+                Event::End(_) => depth -= 1,
+                Event::Text(t) | Event::Code(t) | Event::InlineMath(t) | Event::DisplayMath(t) => {
+                    text.push_str(&t)
+                }
+                Event::SoftBreak | Event::HardBreak => text.push(' '),
+                _ => {}
+            }
+        }
+        text
+    }
+}
+
+struct MarkdownWriter<'e, I> {
+    events: Events<'e, I>,
     folio: bool,
     filter_urls: bool,
     out: String,
@@ -247,19 +309,17 @@ struct MarkdownWriter<'a, 'e> {
     footnotes: Footnotes,
 }
 
-impl<'a, 'e> MarkdownWriter<'a, 'e> {
-    fn new(events: &'a [Event<'e>], options: &BodyOptions) -> Self {
-        let mut footnotes = Footnotes::default();
-        for event in events {
-            if let Event::Start(Tag::FootnoteDefinition(label)) = event {
-                footnotes.defined.insert(footnote_key(label));
-            }
-        }
+impl<'e, I: Iterator<Item = Event<'e>>> MarkdownWriter<'e, I> {
+    fn new(events: I, source_len: usize, options: &BodyOptions) -> Self {
         MarkdownWriter {
-            events,
+            events: Events {
+                iter: events,
+                ahead: VecDeque::new(),
+            },
             folio: options.dialect == Dialect::Folio,
             filter_urls: options.filter_urls,
-            out: String::with_capacity(events.len() * 8),
+            // HTML is usually a little longer than its Markdown.
+            out: String::with_capacity(source_len + source_len / 4),
             end_newline: true,
             contains_raw_html: false,
             headings: Vec::new(),
@@ -273,7 +333,7 @@ impl<'a, 'e> MarkdownWriter<'a, 'e> {
             table_alignments: Vec::new(),
             table_head: false,
             cell_index: 0,
-            footnotes,
+            footnotes: Footnotes::default(),
         }
     }
 
@@ -316,51 +376,41 @@ impl<'a, 'e> MarkdownWriter<'a, 'e> {
     }
 
     fn run(&mut self) {
-        let mut index = 0;
-        while let Some(event) = self.events.get(index) {
-            index = match event {
+        while let Some(event) = self.events.next() {
+            match event {
                 Event::Start(Tag::Image {
                     dest_url, title, ..
-                }) => self.image(index, dest_url, title),
-                Event::Start(tag) => {
-                    self.start(index, tag);
-                    index + 1
-                }
-                Event::End(_) => {
-                    self.end();
-                    index + 1
-                }
-                other => {
-                    self.leaf(other);
-                    index + 1
-                }
-            };
+                }) => self.image(&dest_url, &title),
+                Event::Start(tag) => self.start(tag),
+                Event::End(_) => self.end(),
+                other => self.leaf(other),
+            }
         }
     }
 
-    fn leaf(&mut self, event: &Event<'e>) {
+    fn leaf(&mut self, event: Event<'e>) {
         match event {
-            Event::Text(text) if !self.in_metadata => self.write_text(text),
+            Event::Text(text) if !self.in_metadata => self.write_text(&text),
             Event::Text(_) => {}
             Event::Code(text) => {
                 self.write("<code>");
-                self.write_text(text);
+                self.write_text(&text);
                 self.write("</code>");
             }
             Event::InlineMath(text) | Event::DisplayMath(text) => {
                 self.write("<code class=\"math\">");
-                self.write_text(text);
+                self.write_text(&text);
                 self.write("</code>");
             }
             Event::Html(html) | Event::InlineHtml(html) => {
                 self.contains_raw_html = true;
-                self.write(html);
+                self.write(&html);
             }
             Event::SoftBreak => self.write("\n"),
             Event::HardBreak => self.write("<br />\n"),
             Event::Rule => self.write_block("<hr />\n"),
-            Event::FootnoteReference(label) => self.footnote_reference(label),
-            Event::TaskListMarker(done) => self.write(if *done {
+            Event::FootnoteReference(label) => self.footnote_reference(&label),
+            Event::TaskListMarker(done) => self.write(if done {
                 "<input type=\"checkbox\" checked disabled> "
             } else {
                 "<input type=\"checkbox\" disabled> "
@@ -389,10 +439,11 @@ impl<'a, 'e> MarkdownWriter<'a, 'e> {
         self.open.push(open);
     }
 
-    fn start(&mut self, index: usize, tag: &Tag<'e>) {
+    /// Writes the start of an element; the next events are its content.
+    fn start(&mut self, tag: Tag<'e>) {
         match tag {
             Tag::Paragraph => {
-                if self.folio && self.starts_figure(index) {
+                if self.folio && self.starts_figure() {
                     self.figure_pending = true;
                     self.write_block("<figure>");
                     self.push_open(Open::new("</figure>\n"));
@@ -402,12 +453,12 @@ impl<'a, 'e> MarkdownWriter<'a, 'e> {
                 }
             }
             Tag::Heading { level, id, .. } => {
-                let level_number = *level as usize;
+                let level_number = level as usize;
                 let close = HEADING_CLOSES
                     .get(level_number.saturating_sub(1))
                     .copied()
                     .unwrap_or("</h6>\n");
-                let text = self.heading_text(index);
+                let text = self.heading_text();
                 self.write_block("<h");
                 self.write(&level_number.to_string());
                 let written_id = if self.folio {
@@ -459,7 +510,7 @@ impl<'a, 'e> MarkdownWriter<'a, 'e> {
                 self.write_block("<pre><code");
                 if let CodeBlockKind::Fenced(info) = kind {
                     if self.folio {
-                        let language = code_language(info);
+                        let language = code_language(&info);
                         if !language.is_empty() {
                             self.write_attribute("class", &format!("language-{language}"));
                             self.write_attribute("data-lang", language);
@@ -505,7 +556,7 @@ impl<'a, 'e> MarkdownWriter<'a, 'e> {
             }
             Tag::Item => {
                 if self.open.last().is_some_and(|parent| parent.list_written) {
-                    if self.folio && self.is_task_item(index) {
+                    if self.folio && self.is_task_item() {
                         self.write_block("<li class=\"task-list-item\">");
                     } else {
                         self.write_block("<li>");
@@ -524,7 +575,7 @@ impl<'a, 'e> MarkdownWriter<'a, 'e> {
                 let saved = std::mem::take(&mut self.out);
                 self.footnotes
                     .saved
-                    .push((footnote_key(label), saved, self.end_newline));
+                    .push((footnote_key(&label), saved, self.end_newline));
                 self.end_newline = true;
                 self.push_open(Open::with(EndAction::FootnoteDefinition));
             }
@@ -532,7 +583,7 @@ impl<'a, 'e> MarkdownWriter<'a, 'e> {
             Tag::DefinitionListTitle => self.open_block_nesting("<dt>", "</dt>\n"),
             Tag::DefinitionListDefinition => self.open_block_nesting("<dd>", "</dd>\n"),
             Tag::Table(alignments) => {
-                self.table_alignments.clone_from(alignments);
+                self.table_alignments = alignments;
                 if self.folio {
                     self.write_block("<div class=\"table-scroll\"><table>");
                     self.push_open(Open::new("</tbody></table></div>\n"));
@@ -584,7 +635,7 @@ impl<'a, 'e> MarkdownWriter<'a, 'e> {
                 dest_url,
                 title,
                 ..
-            } => self.link(*link_type, dest_url, title),
+            } => self.link(link_type, &dest_url, &title),
             // Handled in `run`, which consumes the image's events.
             Tag::Image { .. } => self.push_open(Open::new("")),
             Tag::MetadataBlock(_) => {
@@ -641,9 +692,9 @@ impl<'a, 'e> MarkdownWriter<'a, 'e> {
         self.push_open(Open::nesting("</a>"));
     }
 
-    /// Writes an image from its start event at `index` and returns the index after its end.
-    fn image(&mut self, index: usize, dest_url: &str, title: &str) -> usize {
-        let (alt, after) = self.inner_text(index);
+    /// Writes an image whose start event was just taken, taking its content as alt text.
+    fn image(&mut self, dest_url: &str, title: &str) {
+        let alt = self.events.take_text();
         let as_figure = std::mem::take(&mut self.figure_pending);
         self.write("<img");
         if !self.filter_urls || url::is_safe(dest_url) {
@@ -662,56 +713,32 @@ impl<'a, 'e> MarkdownWriter<'a, 'e> {
             self.write_text(title);
             self.write("</figcaption>");
         }
-        after
     }
 
-    /// The plain text inside the element starting at `index`, and the index
-    /// after its end event. Used for image alt text and heading ids.
-    fn inner_text(&self, index: usize) -> (String, usize) {
-        let mut text = String::new();
-        let mut depth = 0usize;
-        let mut position = index + 1;
-        while let Some(event) = self.events.get(position) {
-            position += 1;
-            match event {
-                Event::Start(_) => depth += 1,
-                Event::End(_) if depth == 0 => break,
-                Event::End(_) => depth -= 1,
-                Event::Text(t) | Event::Code(t) | Event::InlineMath(t) | Event::DisplayMath(t) => {
-                    text.push_str(t)
-                }
-                Event::SoftBreak | Event::HardBreak => text.push(' '),
-                _ => {}
-            }
-        }
-        (text, position)
-    }
-
-    fn heading_text(&self, index: usize) -> String {
-        let (text, _) = self.inner_text(index);
+    /// The text of the heading whose start event was just taken, whitespace collapsed.
+    fn heading_text(&mut self) -> String {
+        let (text, _) = self.events.peek_text(0);
         text.split_whitespace().collect::<Vec<_>>().join(" ")
     }
 
     /// A paragraph holding only an image with a title becomes a figure.
-    fn starts_figure(&self, index: usize) -> bool {
-        let Some(Event::Start(Tag::Image { title, .. })) = self.events.get(index + 1) else {
-            return false;
-        };
-        if title.is_empty() {
-            return false;
+    fn starts_figure(&mut self) -> bool {
+        match self.events.peek(0) {
+            Some(Event::Start(Tag::Image { title, .. })) if !title.is_empty() => {}
+            _ => return false,
         }
-        let (_, after_image) = self.inner_text(index + 1);
+        let (_, after_image) = self.events.peek_text(1);
         matches!(
-            self.events.get(after_image),
+            self.events.peek(after_image),
             Some(Event::End(TagEnd::Paragraph))
         )
     }
 
-    fn is_task_item(&self, index: usize) -> bool {
-        match self.events.get(index + 1) {
+    fn is_task_item(&mut self) -> bool {
+        match self.events.peek(0) {
             Some(Event::TaskListMarker(_)) => true,
             Some(Event::Start(Tag::Paragraph)) => {
-                matches!(self.events.get(index + 2), Some(Event::TaskListMarker(_)))
+                matches!(self.events.peek(1), Some(Event::TaskListMarker(_)))
             }
             _ => false,
         }
@@ -719,8 +746,8 @@ impl<'a, 'e> MarkdownWriter<'a, 'e> {
 
     fn footnote_reference(&mut self, label: &str) {
         let key = footnote_key(label);
-        if !self.folio || !self.footnotes.defined.contains(&key) {
-            // No definition: the reference stays as the text the author wrote.
+        if !self.folio {
+            // Footnotes are not CommonMark: the reference stays as the text the author wrote.
             self.write("[^");
             self.write_text(label);
             self.write("]");
