@@ -198,8 +198,9 @@ impl Open {
     }
 }
 
-/// Footnotes of one body: which labels are defined, the numbers given in
-/// order of first reference, and the rendered definitions.
+/// Footnotes of one body: the numbers given in order of first reference, and
+/// the rendered definitions. pulldown-cmark (GFM footnotes) only reports
+/// references that have a definition; others stay text, as written.
 #[derive(Default)]
 struct Footnotes {
     /// Label → (number, references so far).
