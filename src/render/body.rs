@@ -23,6 +23,8 @@
 //!   exist, which Folio's own scripts never read;
 //! - footnote ids are `fn:N` and `fnref:N` (`fnref:N:K` for the K-th reference):
 //!   slugs never contain a colon, so they cannot collide with heading ids;
+//! - heading classes and other `{…}` attributes are dropped: an article must
+//!   not borrow the site's styling or behaviour hooks;
 //! - external links get `rel="noopener noreferrer"` but no `target="_blank"`,
 //!   so the back button keeps working and the reader chooses where links open.
 
@@ -461,7 +463,8 @@ impl<'e, I: Iterator<Item = Event<'e>>> MarkdownWriter<'e, I> {
                     .unwrap_or("</h6>\n");
                 let text = self.heading_text();
                 self.write_block("<h");
-                self.write(&level_number.to_string());
+                self.out
+                    .push(char::from(b'0' + u8::try_from(level_number).unwrap_or(6)));
                 let written_id = if self.folio {
                     let custom: String = id
                         .as_deref()
@@ -905,9 +908,11 @@ fn push_href_escaped(out: &mut String, url: &str) {
             | b'a'..=b'z'
             | b'~' => out.push(char::from(byte)),
             _ => {
+                let hex =
+                    |nibble: u8| char::from(HEX.get(usize::from(nibble)).copied().unwrap_or(b'0'));
                 out.push('%');
-                out.push(char::from(HEX[usize::from(byte >> 4)]));
-                out.push(char::from(HEX[usize::from(byte & 0xF)]));
+                out.push(hex(byte >> 4));
+                out.push(hex(byte & 0xF));
             }
         }
     }
