@@ -463,8 +463,9 @@ impl<'e, I: Iterator<Item = Event<'e>>> MarkdownWriter<'e, I> {
                     .unwrap_or("</h6>\n");
                 let text = self.heading_text();
                 self.write_block("<h");
-                self.out
-                    .push(char::from(b'0' + u8::try_from(level_number).unwrap_or(6)));
+                self.out.push(char::from(
+                    b'0' + u8::try_from(level_number).unwrap_or(6).min(6),
+                ));
                 let written_id = if self.folio {
                     let custom: String = id
                         .as_deref()
