@@ -7,7 +7,7 @@
 //! Unknown keys are ignored; wrong types and bad syntax are diagnostics at the
 //! file line they are on, and the article always keeps its body.
 //!
-//! Both syntaxes are read into the same small [`Value`] shape first, so the
+//! Both syntaxes are read into the same small `Value` shape first, so the
 //! rules for each key are written once.
 //! YAML is read through yaml-rust2's event parser rather than its loader: the
 //! events carry line numbers, and aliases are never expanded (a "billion laughs"
