@@ -224,10 +224,8 @@ pub fn sanitize_attributes(
                 kept.push(("rel".to_string(), EXTERNAL_LINK_REL.to_string()));
             }
         }
-        "img" => {
-            if !kept.iter().any(|(name, _)| name == "loading") {
-                kept.push(("loading".to_string(), "lazy".to_string()));
-            }
+        "img" if !kept.iter().any(|(name, _)| name == "loading") => {
+            kept.push(("loading".to_string(), "lazy".to_string()));
         }
         "input" => {
             kept.push(("disabled".to_string(), String::new()));
