@@ -263,6 +263,48 @@ async fn routes_to_an_article_and_back() {
 }
 
 #[wasm_bindgen_test]
+async fn returning_to_the_library_restores_its_scroll_position() {
+    web::init();
+    reset_location().await;
+    let root = fresh_container();
+    // Room to scroll, after the viewer.
+    let spacer = document().create_element("div").expect("div");
+    spacer
+        .set_attribute("style", "height: 5000px")
+        .expect("style");
+    document()
+        .body()
+        .expect("body")
+        .append_child(&spacer)
+        .expect("spacer");
+    let viewer = web::mount(&root).expect("mount");
+    // The root's top in document coordinates (its offset parent is the body).
+    let library_top = f64::from(root.unchecked_ref::<web_sys::HtmlElement>().offset_top());
+    let reading_position = library_top + 300.0;
+    window().scroll_to_with_x_and_y(0.0, reading_position);
+
+    go_to(&format!("#/a/{SEED_SLUG}"), &root, SEED_TITLE_START).await;
+    let in_article = window().scroll_y().expect("y");
+    assert!(
+        (in_article - library_top).abs() < 2.0,
+        "the article opens at its top: {in_article}"
+    );
+
+    window().history().expect("history").back().expect("back");
+    assert!(wait_until(|| main_heading(&root) == "Articles").await);
+    let restored = window().scroll_y().expect("y");
+    assert!(
+        (restored - reading_position).abs() < 2.0,
+        "back where the reader was: {restored}"
+    );
+
+    viewer.unmount();
+    root.remove();
+    spacer.remove();
+    reset_location().await;
+}
+
+#[wasm_bindgen_test]
 async fn unknown_routes_and_slugs_show_not_found() {
     web::init();
     reset_location().await;

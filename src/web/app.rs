@@ -52,6 +52,8 @@ struct Shared {
     /// The `<main>` that holds the current view.
     view: HtmlElement,
     current: RefCell<Option<Route>>,
+    /// Where the reader was in the library when they opened an article, to return there.
+    library_scroll: Cell<Option<f64>>,
 }
 
 /// Mounts a viewer into `root`, replacing its children (and any viewer already there).
@@ -150,6 +152,7 @@ impl App {
             root: root.clone(),
             view,
             current: RefCell::new(None),
+            library_scroll: Cell::new(None),
         });
 
         let on_hash_change = {
@@ -224,6 +227,9 @@ impl Shared {
             return Ok(());
         }
 
+        if previous == Some(Route::Library) {
+            self.library_scroll.set(self.window.scroll_y().ok());
+        }
         let catalog = catalog();
         let title = match &route {
             Route::Library => {
@@ -254,7 +260,15 @@ impl Shared {
             None => false,
         };
         if move_focus && !revealed {
-            self.root.scroll_into_view();
+            let saved = match route {
+                Route::Library => self.library_scroll.take(),
+                _ => None,
+            };
+            match saved {
+                // Back in the library: at the place the reader left it, not at the top.
+                Some(y) => self.window.scroll_to_with_x_and_y(0.0, y),
+                None => self.root.scroll_into_view(),
+            }
             self.focus_main_heading();
         }
         Ok(())
