@@ -61,6 +61,20 @@ pub fn article_href(slug: &str) -> String {
     href
 }
 
+/// The route for an in-article anchor link (`#fn-1`) on the page of article `slug`:
+/// `#/a/<slug>/fn-1`, so that following it, reloading or sharing keeps the article open
+/// and the router scrolls to the target. `None` for links that are not in-page anchors.
+pub fn anchor_href(slug: &str, href: &str) -> Option<String> {
+    let fragment = href.strip_prefix('#')?;
+    if fragment.is_empty() || fragment.starts_with('/') {
+        return None;
+    }
+    let mut route = article_href(slug);
+    route.push('/');
+    push_percent_encoded(&mut route, &percent_decode(fragment));
+    Some(route)
+}
+
 /// `%XX` sequences decoded as UTF-8; malformed ones are kept as written.
 fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
@@ -490,6 +504,30 @@ mod tests {
                 })
             );
         }
+    }
+
+    #[test]
+    fn in_article_anchors_become_routes_to_the_same_article() {
+        let cases = [
+            ("#fn-1", Some("#/a/my-trip/fn-1")),
+            ("#caf%C3%A9", Some("#/a/my-trip/caf%C3%A9")),
+            ("#a\"b", Some("#/a/my-trip/a%22b")),
+            ("#", None),
+            ("#/a/other", None),
+            ("https://example.com/#x", None),
+            ("page.html#x", None),
+        ];
+        for (href, expected) in cases {
+            assert_eq!(anchor_href("my-trip", href).as_deref(), expected, "{href}");
+        }
+        let route = anchor_href("my-trip", "#caf%C3%A9").expect("an anchor");
+        assert_eq!(
+            Route::from_hash(&route),
+            Some(Route::Article {
+                slug: "my-trip".to_string(),
+                heading: Some("café".to_string())
+            })
+        );
     }
 
     #[test]

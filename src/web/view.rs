@@ -9,7 +9,7 @@ use crate::article::Article;
 use crate::catalog::{Catalog, Entry};
 use crate::render::{policy, render_body, views, BodyOptions};
 use crate::web::sanitize;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, DocumentFragment, Element};
 
 /// The whole `<article>` of an article page: header, diagnostics, body and footer.
@@ -34,6 +34,7 @@ pub fn article_element(
     body.set_class_name("article-body");
     if let Some(parsed) = catalog.article(entry.id) {
         let fragment = body_fragment(document, &parsed)?;
+        route_anchor_links(&fragment, &entry.slug)?;
         body.append_child(&fragment)?;
     }
     article.append_child(&body)?;
@@ -52,4 +53,23 @@ pub fn body_fragment(document: &Document, article: &Article) -> Result<DocumentF
     } else {
         sanitize::inert_fragment(document, &rendered.html)
     }
+}
+
+/// Points the body's in-page anchor links (footnotes, tables of contents) at routes of
+/// this article, so the hash router keeps the article open when they are followed.
+fn route_anchor_links(fragment: &DocumentFragment, slug: &str) -> Result<(), JsValue> {
+    let links = fragment.query_selector_all("a[href^='#']")?;
+    for i in 0..links.length() {
+        let Some(link) = links
+            .item(i)
+            .and_then(|node| node.dyn_into::<Element>().ok())
+        else {
+            continue;
+        };
+        let href = link.get_attribute("href").unwrap_or_default();
+        if let Some(route) = views::anchor_href(slug, &href) {
+            link.set_attribute("href", &route)?;
+        }
+    }
+    Ok(())
 }
