@@ -198,6 +198,8 @@ impl Shared {
             None => return,
         };
         if let Err(thrown) = self.show(route, route_changed) {
+            // Forget the route so that coming back to it tries again.
+            self.current.replace(None);
             self.view
                 .set_inner_html(&views::error_view(&message_of(&thrown)));
             self.document
