@@ -89,8 +89,27 @@ const MAX_SLUG_CHARS: usize = 80;
 /// Renders an article's body (and, for news, its standfirst and related reading).
 pub fn render_body(article: &Article, options: &BodyOptions) -> RenderedBody {
     match &article.body {
-        Body::Markdown(body) => render_markdown(&body.text, options),
+        Body::Markdown(body) => render_markdown(
+            without_title_heading(&body.text, &article.meta.title),
+            options,
+        ),
         Body::News(body) => render_news(body),
+    }
+}
+
+/// The body without its opening `# Title` when that heading repeats the article's
+/// title: the page header already shows the title as the view's one `h1`.
+fn without_title_heading<'a>(text: &'a str, title: &str) -> &'a str {
+    let mut events = crate::article::markdown::parser(text).into_offset_iter();
+    let Some((Event::Start(Tag::Heading { level, .. }), range)) = events.next() else {
+        return text;
+    };
+    let heading = text.get(range.clone()).unwrap_or_default();
+    let repeats_title = level == pulldown_cmark::HeadingLevel::H1
+        && crate::article::markdown::first_heading_text(heading).as_deref() == Some(title.trim());
+    match text.get(range.end..) {
+        Some(rest) if repeats_title => rest,
+        _ => text,
     }
 }
 
