@@ -13,4 +13,4 @@ pub mod catalog;
 pub mod render;
 
 #[cfg(target_arch = "wasm32")]
-mod web;
+pub mod web;

@@ -1,12 +1,46 @@
 //! The body of an article as HTML: Markdown through pulldown-cmark, news blocks by hand.
+//!
+//! Markdown is rendered by Folio's own writer over pulldown-cmark's flat event
+//! stream rather than `pulldown_cmark::html::push_html`, because the viewer
+//! needs what push_html does not do: URL filtering, heading ids, footnotes with
+//! back-links, figures, lazy images, table wrappers, a cap on nesting depth, and
+//! knowing whether any raw HTML was passed through.
+//!
+//! Invariants:
+//! - all article text is escaped, and every link and image URL goes through
+//!   [`url::safe_url`] (unless [`BodyOptions::filter_urls`] is off, for tests);
+//! - raw HTML from the article is the only unescaped markup, and it sets
+//!   [`RenderedBody::contains_raw_html`]: without it the HTML is safe as it is;
+//! - the writer never recurses, and elements are balanced whatever the input:
+//!   beyond [`MAX_NESTING`] open elements, block quotes, lists and inline
+//!   markup stop opening new elements and their text is kept, flattened.
+//!
+//! Decisions:
+//! - heading ids are plain slugs (`intro`, `intro-2`) or the `{#custom}` id
+//!   reduced to `A-Z a-z 0-9 - _`, unique within the body; they are not prefixed,
+//!   so deep links stay readable. The renderer never writes `name` attributes,
+//!   and an `id` on a heading can only shadow a `window` global that does not
+//!   exist, which Folio's own scripts never read;
+//! - footnote ids are `fn:N` and `fnref:N` (`fnref:N:K` for the K-th reference):
+//!   slugs never contain a colon, so they cannot collide with heading ids;
+//! - heading classes and other `{…}` attributes are dropped: an article must
+//!   not borrow the site's styling or behaviour hooks;
+//! - external links get `rel="noopener noreferrer"` but no `target="_blank"`,
+//!   so the back button keeps working and the reader chooses where links open.
 
-use crate::article::Article;
+use super::escape::push_escaped;
+use super::url;
+use crate::article::markdown::{parser_for, Dialect};
+use crate::article::{Article, Body, NewsBlock, NewsBody};
+use pulldown_cmark::{Alignment, BlockQuoteKind, CodeBlockKind, Event, LinkType, Tag, TagEnd};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 /// A heading of the rendered body, for the table of contents and deep links.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Heading {
     pub level: u8,
     /// The `id` attribute written on the heading: unique within the body.
+    /// Empty in the CommonMark dialect, which writes no ids.
     pub id: String,
     pub text: String,
 }
@@ -26,36 +60,1222 @@ pub struct RenderedBody {
 pub struct BodyOptions {
     /// Drop link and image URLs that are not http(s), mailto, relative or fragment URLs.
     pub filter_urls: bool,
+    /// [`Dialect::Folio`] writes Folio's HTML (ids, figures, lazy images, table
+    /// wrappers, footnote section); [`Dialect::CommonMark`] reads plain CommonMark
+    /// and writes plain CommonMark HTML, for the spec conformance test.
+    pub dialect: Dialect,
 }
 
 impl Default for BodyOptions {
     fn default() -> Self {
-        BodyOptions { filter_urls: true }
+        BodyOptions {
+            filter_urls: true,
+            dialect: Dialect::Folio,
+        }
     }
 }
 
+/// How many elements may be open inside each other before deeper block
+/// quotes, lists and inline markup are flattened. Browsers struggle with very
+/// deep trees, and 100 is far beyond any real article.
+pub const MAX_NESTING: usize = 100;
+
+/// Shown once where flattening starts (or at the end when only inline markup was flattened).
+const NESTING_NOTE: &str = "<p class=\"nesting-note\">Deeper nesting is shown flattened.</p>\n";
+
+/// Headings longer than this make ids that nobody types; the id is cut.
+const MAX_SLUG_CHARS: usize = 80;
+
 /// Renders an article's body (and, for news, its standfirst and related reading).
 pub fn render_body(article: &Article, options: &BodyOptions) -> RenderedBody {
-    // Interim: plain pulldown-cmark output, with raw HTML flagged.
-    let _ = options;
-    let mut html = String::new();
     match &article.body {
-        crate::article::Body::Markdown(body) => {
-            pulldown_cmark::html::push_html(&mut html, crate::article::markdown::parser(&body.text))
+        Body::Markdown(body) => render_markdown(
+            without_title_heading(&body.text, &article.meta.title),
+            options,
+        ),
+        Body::News(body) => render_news(body),
+    }
+}
+
+/// The body without its opening `# Title` when that heading repeats the article's
+/// title: the page header already shows the title as the view's one `h1`.
+fn without_title_heading<'a>(text: &'a str, title: &str) -> &'a str {
+    let mut events = crate::article::markdown::parser(text).into_offset_iter();
+    let Some((Event::Start(Tag::Heading { level, .. }), range)) = events.next() else {
+        return text;
+    };
+    let heading = text.get(range.clone()).unwrap_or_default();
+    let repeats_title = level == pulldown_cmark::HeadingLevel::H1
+        && crate::article::markdown::first_heading_text(heading).as_deref() == Some(title.trim());
+    match text.get(range.end..) {
+        Some(rest) if repeats_title => rest,
+        _ => text,
+    }
+}
+
+/// Renders Markdown text (without front matter).
+pub fn render_markdown(text: &str, options: &BodyOptions) -> RenderedBody {
+    let mut writer = MarkdownWriter::new(parser_for(text, options.dialect), text.len(), options);
+    writer.run();
+    writer.finish()
+}
+
+/// A slug for a heading: lower-case letters and digits (any script) joined by
+/// single hyphens, punctuation dropped; `section` when nothing is left.
+pub fn heading_slug(text: &str) -> String {
+    let mut slug = String::new();
+    let mut chars = 0;
+    let mut pending_hyphen = false;
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            if chars >= MAX_SLUG_CHARS {
+                break;
+            }
+            if pending_hyphen && !slug.is_empty() {
+                slug.push('-');
+                chars += 1;
+            }
+            pending_hyphen = false;
+            slug.extend(c.to_lowercase());
+            chars += 1;
+        } else if c.is_whitespace() || c == '-' || c == '_' {
+            pending_hyphen = true;
         }
-        crate::article::Body::News(body) => {
-            for block in &body.blocks {
-                if let crate::article::NewsBlock::Paragraph(text) = block {
-                    html.push_str("<p>");
-                    super::escape::push_escaped(&mut html, text);
-                    html.push_str("</p>");
+    }
+    if slug.is_empty() {
+        slug.push_str("section");
+    }
+    slug
+}
+
+/// Ids already written in one body; hands out `x`, `x-2`, `x-3`, ….
+#[derive(Default)]
+struct Ids {
+    used: HashSet<String>,
+    /// The next suffix to try per base, so many equal headings stay linear.
+    next_suffix: HashMap<String, u32>,
+}
+
+impl Ids {
+    fn claim(&mut self, base: String) -> String {
+        if !self.used.contains(&base) {
+            self.used.insert(base.clone());
+            return base;
+        }
+        let next = self.next_suffix.entry(base.clone()).or_insert(2);
+        loop {
+            let candidate = format!("{base}-{next}");
+            *next += 1;
+            if self.used.insert(candidate.clone()) {
+                return candidate;
+            }
+        }
+    }
+}
+
+/// What to do when an element's end event arrives.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum EndAction {
+    Nothing,
+    TableHead,
+    TableCell,
+    FootnoteDefinition,
+    Metadata,
+}
+
+/// An element opened by a start event, closed by the matching end event.
+struct Open {
+    /// Written at the end: empty when nothing was opened.
+    close: &'static str,
+    /// Counts towards [`MAX_NESTING`].
+    nests: bool,
+    /// A list whose items are written as `<li>`.
+    list_written: bool,
+    action: EndAction,
+}
+
+impl Open {
+    fn new(close: &'static str) -> Self {
+        Open {
+            close,
+            nests: false,
+            list_written: false,
+            action: EndAction::Nothing,
+        }
+    }
+
+    fn nesting(close: &'static str) -> Self {
+        Open {
+            nests: true,
+            ..Open::new(close)
+        }
+    }
+
+    fn with(action: EndAction) -> Self {
+        Open {
+            action,
+            ..Open::new("")
+        }
+    }
+}
+
+/// Footnotes of one body: the numbers given in order of first reference, and
+/// the rendered definitions. pulldown-cmark (GFM footnotes) only reports
+/// references that have a definition; others stay text, as written.
+#[derive(Default)]
+struct Footnotes {
+    /// Label → (number, references so far).
+    numbers: HashMap<String, (usize, usize)>,
+    /// Labels in the order of their numbers.
+    order: Vec<String>,
+    /// Label → rendered definition (first definition of a label wins).
+    definitions: HashMap<String, String>,
+    /// Labels of definitions in document order, for those never referenced.
+    defined_order: Vec<String>,
+    /// The buffers set aside while a definition is being rendered.
+    saved: Vec<(String, String, bool)>,
+}
+
+/// Footnote labels match without regard to case, like link labels.
+fn footnote_key(label: &str) -> String {
+    label.to_lowercase()
+}
+
+const HEADING_CLOSES: [&str; 6] = [
+    "</h1>\n", "</h2>\n", "</h3>\n", "</h4>\n", "</h5>\n", "</h6>\n",
+];
+
+/// The event stream with a lookahead buffer.
+/// The writer looks ahead only within one element (a heading's text, a
+/// figure's image, a task item's marker), so the buffer stays small and the
+/// whole document is never held as events.
+struct Events<'e, I> {
+    iter: I,
+    ahead: VecDeque<Event<'e>>,
+}
+
+impl<'e, I: Iterator<Item = Event<'e>>> Events<'e, I> {
+    fn next(&mut self) -> Option<Event<'e>> {
+        self.ahead.pop_front().or_else(|| self.iter.next())
+    }
+
+    /// The event `n` places ahead of the next one (0 is the next one).
+    fn peek(&mut self, n: usize) -> Option<&Event<'e>> {
+        while self.ahead.len() <= n {
+            let event = self.iter.next()?;
+            self.ahead.push_back(event);
+        }
+        self.ahead.get(n)
+    }
+
+    /// The plain text of the element whose start event was just taken, read
+    /// from `n` places ahead without consuming; and the offset just after its end.
+    fn peek_text(&mut self, mut n: usize) -> (String, usize) {
+        let mut text = String::new();
+        let mut depth = 0usize;
+        while let Some(event) = self.peek(n) {
+            n += 1;
+            match event {
+                Event::Start(_) => depth += 1,
+                Event::End(_) if depth == 0 => break,
+                Event::End(_) => depth -= 1,
+                Event::Text(t) | Event::Code(t) | Event::InlineMath(t) | Event::DisplayMath(t) => {
+                    text.push_str(t)
+                }
+                Event::SoftBreak | Event::HardBreak => text.push(' '),
+                _ => {}
+            }
+        }
+        (text, n)
+    }
+
+    /// Takes the rest of the element whose start event was just taken, returning its plain text.
+    fn take_text(&mut self) -> String {
+        let mut text = String::new();
+        let mut depth = 0usize;
+        while let Some(event) = self.next() {
+            match event {
+                Event::Start(_) => depth += 1,
+                Event::End(_) if depth == 0 => break,
+                Event::End(_) => depth -= 1,
+                Event::Text(t) | Event::Code(t) | Event::InlineMath(t) | Event::DisplayMath(t) => {
+                    text.push_str(&t)
+                }
+                Event::SoftBreak | Event::HardBreak => text.push(' '),
+                _ => {}
+            }
+        }
+        text
+    }
+}
+
+struct MarkdownWriter<'e, I> {
+    events: Events<'e, I>,
+    folio: bool,
+    filter_urls: bool,
+    out: String,
+    end_newline: bool,
+    contains_raw_html: bool,
+    headings: Vec<Heading>,
+    ids: Ids,
+    open: Vec<Open>,
+    depth: usize,
+    note_written: bool,
+    inline_flattened: bool,
+    in_metadata: bool,
+    /// Set between a figure's `<figure>` and its image: the title becomes the caption.
+    figure_pending: bool,
+    table_alignments: Vec<Alignment>,
+    table_head: bool,
+    cell_index: usize,
+    footnotes: Footnotes,
+}
+
+impl<'e, I: Iterator<Item = Event<'e>>> MarkdownWriter<'e, I> {
+    fn new(events: I, source_len: usize, options: &BodyOptions) -> Self {
+        MarkdownWriter {
+            events: Events {
+                iter: events,
+                ahead: VecDeque::new(),
+            },
+            folio: options.dialect == Dialect::Folio,
+            filter_urls: options.filter_urls,
+            // HTML is usually a little longer than its Markdown.
+            out: String::with_capacity(source_len + source_len / 4),
+            end_newline: true,
+            contains_raw_html: false,
+            headings: Vec::new(),
+            ids: Ids::default(),
+            open: Vec::new(),
+            depth: 0,
+            note_written: false,
+            inline_flattened: false,
+            in_metadata: false,
+            figure_pending: false,
+            table_alignments: Vec::new(),
+            table_head: false,
+            cell_index: 0,
+            footnotes: Footnotes::default(),
+        }
+    }
+
+    fn write(&mut self, s: &str) {
+        self.out.push_str(s);
+        if !s.is_empty() {
+            self.end_newline = s.ends_with('\n');
+        }
+    }
+
+    /// Starts a block element on a fresh line.
+    fn write_block(&mut self, s: &str) {
+        if !self.end_newline {
+            self.out.push('\n');
+        }
+        self.write(s);
+    }
+
+    fn write_text(&mut self, text: &str) {
+        push_escaped(&mut self.out, text);
+        if !text.is_empty() {
+            self.end_newline = text.ends_with('\n');
+        }
+    }
+
+    fn write_attribute(&mut self, name: &str, value: &str) {
+        self.out.push(' ');
+        self.out.push_str(name);
+        self.out.push_str("=\"");
+        push_escaped(&mut self.out, value);
+        self.out.push('"');
+    }
+
+    fn write_href_attribute(&mut self, name: &str, value: &str) {
+        self.out.push(' ');
+        self.out.push_str(name);
+        self.out.push_str("=\"");
+        push_href_escaped(&mut self.out, value);
+        self.out.push('"');
+    }
+
+    fn run(&mut self) {
+        while let Some(event) = self.events.next() {
+            match event {
+                Event::Start(Tag::Image {
+                    dest_url, title, ..
+                }) => self.image(&dest_url, &title),
+                Event::Start(tag) => self.start(tag),
+                Event::End(_) => self.end(),
+                other => self.leaf(other),
+            }
+        }
+    }
+
+    fn leaf(&mut self, event: Event<'e>) {
+        match event {
+            Event::Text(text) if !self.in_metadata => self.write_text(&text),
+            Event::Text(_) => {}
+            Event::Code(text) => {
+                self.write("<code>");
+                self.write_text(&text);
+                self.write("</code>");
+            }
+            Event::InlineMath(text) | Event::DisplayMath(text) => {
+                self.write("<code class=\"math\">");
+                self.write_text(&text);
+                self.write("</code>");
+            }
+            Event::Html(html) | Event::InlineHtml(html) => {
+                self.contains_raw_html = true;
+                self.write(&html);
+            }
+            Event::SoftBreak => self.write("\n"),
+            Event::HardBreak => self.write("<br />\n"),
+            Event::Rule => self.write_block("<hr />\n"),
+            Event::FootnoteReference(label) => self.footnote_reference(&label),
+            Event::TaskListMarker(done) => self.write(if done {
+                "<input type=\"checkbox\" checked disabled> "
+            } else {
+                "<input type=\"checkbox\" disabled> "
+            }),
+            Event::Start(_) | Event::End(_) => {}
+        }
+    }
+
+    /// True when one more nesting element fits under the cap (`room` more, for a list and its items).
+    fn fits(&self, room: usize) -> bool {
+        self.depth + room <= MAX_NESTING
+    }
+
+    /// Records that a block element was flattened, writing the note the first time.
+    fn flatten_block(&mut self) {
+        if !self.note_written {
+            self.note_written = true;
+            self.write_block(NESTING_NOTE);
+        }
+    }
+
+    fn push_open(&mut self, open: Open) {
+        if open.nests {
+            self.depth += 1;
+        }
+        self.open.push(open);
+    }
+
+    /// Writes the start of an element; the next events are its content.
+    fn start(&mut self, tag: Tag<'e>) {
+        match tag {
+            Tag::Paragraph => {
+                if self.folio && self.starts_figure() {
+                    self.figure_pending = true;
+                    self.write_block("<figure>");
+                    self.push_open(Open::new("</figure>\n"));
+                } else {
+                    self.write_block("<p>");
+                    self.push_open(Open::new("</p>\n"));
+                }
+            }
+            Tag::Heading { level, id, .. } => {
+                let level_number = level as usize;
+                let close = HEADING_CLOSES
+                    .get(level_number.saturating_sub(1))
+                    .copied()
+                    .unwrap_or("</h6>\n");
+                let text = self.heading_text();
+                self.write_block("<h");
+                self.out.push(char::from(
+                    b'0' + u8::try_from(level_number).unwrap_or(6).min(6),
+                ));
+                let written_id = if self.folio {
+                    let custom: String = id
+                        .as_deref()
+                        .unwrap_or_default()
+                        .chars()
+                        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                        .collect();
+                    let base = if custom.is_empty() {
+                        heading_slug(&text)
+                    } else {
+                        custom
+                    };
+                    let written = self.ids.claim(base);
+                    self.write_attribute("id", &written);
+                    written
+                } else {
+                    String::new()
+                };
+                self.write(">");
+                self.headings.push(Heading {
+                    level: u8::try_from(level_number).unwrap_or(6),
+                    id: written_id,
+                    text,
+                });
+                self.push_open(Open::new(close));
+            }
+            Tag::BlockQuote(kind) => {
+                if !self.fits(1) {
+                    self.flatten_block();
+                    self.push_open(Open::new(""));
+                    return;
+                }
+                let class = match kind {
+                    None => "",
+                    Some(BlockQuoteKind::Note) => " class=\"markdown-alert-note\"",
+                    Some(BlockQuoteKind::Tip) => " class=\"markdown-alert-tip\"",
+                    Some(BlockQuoteKind::Important) => " class=\"markdown-alert-important\"",
+                    Some(BlockQuoteKind::Warning) => " class=\"markdown-alert-warning\"",
+                    Some(BlockQuoteKind::Caution) => " class=\"markdown-alert-caution\"",
+                };
+                self.write_block("<blockquote");
+                self.write(class);
+                self.write(">\n");
+                self.push_open(Open::nesting("</blockquote>\n"));
+            }
+            Tag::CodeBlock(kind) => {
+                self.write_block("<pre><code");
+                if let CodeBlockKind::Fenced(info) = kind {
+                    if self.folio {
+                        let language = code_language(&info);
+                        if !language.is_empty() {
+                            self.write_attribute("class", &format!("language-{language}"));
+                            self.write_attribute("data-lang", language);
+                        }
+                    } else {
+                        let language = info.split(' ').next().unwrap_or_default();
+                        if !language.is_empty() {
+                            self.write_attribute("class", &format!("language-{language}"));
+                        }
+                    }
+                }
+                self.write(">");
+                self.push_open(Open::new("</code></pre>\n"));
+            }
+            Tag::HtmlBlock => self.push_open(Open::new("")),
+            Tag::List(start) => {
+                // A written list needs room for its items too, or they could not be `<li>`.
+                if !self.fits(2) {
+                    self.flatten_block();
+                    self.push_open(Open::new(""));
+                    return;
+                }
+                let close = match start {
+                    Some(1) => {
+                        self.write_block("<ol>\n");
+                        "</ol>\n"
+                    }
+                    Some(number) => {
+                        self.write_block("<ol start=\"");
+                        self.write(&number.to_string());
+                        self.write("\">\n");
+                        "</ol>\n"
+                    }
+                    None => {
+                        self.write_block("<ul>\n");
+                        "</ul>\n"
+                    }
+                };
+                self.push_open(Open {
+                    list_written: true,
+                    ..Open::nesting(close)
+                });
+            }
+            Tag::Item => {
+                if self.open.last().is_some_and(|parent| parent.list_written) {
+                    if self.folio && self.is_task_item() {
+                        self.write_block("<li class=\"task-list-item\">");
+                    } else {
+                        self.write_block("<li>");
+                    }
+                    self.push_open(Open::nesting("</li>\n"));
+                } else {
+                    self.flatten_block();
+                    // Items written without `<li>` still start on a line of their own.
+                    if !self.end_newline {
+                        self.write("<br />\n");
+                    }
+                    self.push_open(Open::new(""));
+                }
+            }
+            Tag::FootnoteDefinition(label) => {
+                let saved = std::mem::take(&mut self.out);
+                self.footnotes
+                    .saved
+                    .push((footnote_key(&label), saved, self.end_newline));
+                self.end_newline = true;
+                self.push_open(Open::with(EndAction::FootnoteDefinition));
+            }
+            Tag::DefinitionList => self.open_block_nesting("<dl>\n", "</dl>\n"),
+            Tag::DefinitionListTitle => self.open_block_nesting("<dt>", "</dt>\n"),
+            Tag::DefinitionListDefinition => self.open_block_nesting("<dd>", "</dd>\n"),
+            Tag::Table(alignments) => {
+                self.table_alignments = alignments;
+                if self.folio {
+                    self.write_block("<div class=\"table-scroll\"><table>");
+                    self.push_open(Open::new("</tbody></table></div>\n"));
+                } else {
+                    self.write_block("<table>");
+                    self.push_open(Open::new("</tbody></table>\n"));
+                }
+            }
+            Tag::TableHead => {
+                self.table_head = true;
+                self.cell_index = 0;
+                self.write("<thead><tr>");
+                self.push_open(Open {
+                    action: EndAction::TableHead,
+                    ..Open::new("</tr></thead><tbody>\n")
+                });
+            }
+            Tag::TableRow => {
+                self.cell_index = 0;
+                self.write("<tr>");
+                self.push_open(Open::new("</tr>\n"));
+            }
+            Tag::TableCell => {
+                let (open, close) = if self.table_head {
+                    ("<th", "</th>")
+                } else {
+                    ("<td", "</td>")
+                };
+                self.write(open);
+                match self.table_alignments.get(self.cell_index) {
+                    Some(Alignment::Left) => self.write(" class=\"align-left\""),
+                    Some(Alignment::Center) => self.write(" class=\"align-center\""),
+                    Some(Alignment::Right) => self.write(" class=\"align-right\""),
+                    _ => {}
+                }
+                self.write(">");
+                self.push_open(Open {
+                    action: EndAction::TableCell,
+                    ..Open::new(close)
+                });
+            }
+            Tag::Emphasis => self.open_inline("<em>", "</em>"),
+            Tag::Strong => self.open_inline("<strong>", "</strong>"),
+            Tag::Strikethrough => self.open_inline("<del>", "</del>"),
+            Tag::Superscript => self.open_inline("<sup>", "</sup>"),
+            Tag::Subscript => self.open_inline("<sub>", "</sub>"),
+            Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                ..
+            } => self.link(link_type, &dest_url, &title),
+            // Handled in `run`, which consumes the image's events.
+            Tag::Image { .. } => self.push_open(Open::new("")),
+            Tag::MetadataBlock(_) => {
+                self.in_metadata = true;
+                self.push_open(Open::with(EndAction::Metadata));
+            }
+        }
+    }
+
+    fn open_block_nesting(&mut self, open: &str, close: &'static str) {
+        if self.fits(1) {
+            self.write_block(open);
+            self.push_open(Open::nesting(close));
+        } else {
+            self.flatten_block();
+            self.push_open(Open::new(""));
+        }
+    }
+
+    fn open_inline(&mut self, open: &str, close: &'static str) {
+        if self.fits(1) {
+            self.write(open);
+            self.push_open(Open::nesting(close));
+        } else {
+            self.inline_flattened = true;
+            self.push_open(Open::new(""));
+        }
+    }
+
+    fn link(&mut self, link_type: LinkType, dest_url: &str, title: &str) {
+        if !self.fits(1) {
+            self.inline_flattened = true;
+            self.push_open(Open::new(""));
+            return;
+        }
+        let href = match link_type {
+            LinkType::Email => format!("mailto:{dest_url}"),
+            _ => dest_url.to_string(),
+        };
+        if self.filter_urls && !url::is_safe(&href) {
+            // The text stays; only the link goes.
+            self.push_open(Open::new(""));
+            return;
+        }
+        self.write("<a");
+        self.write_href_attribute("href", &href);
+        if !title.is_empty() {
+            self.write_attribute("title", title);
+        }
+        if self.folio && url::is_external(&href) {
+            self.write(" rel=\"noopener noreferrer\"");
+        }
+        self.write(">");
+        self.push_open(Open::nesting("</a>"));
+    }
+
+    /// Writes an image whose start event was just taken, taking its content as alt text.
+    fn image(&mut self, dest_url: &str, title: &str) {
+        let alt = self.events.take_text();
+        let as_figure = std::mem::take(&mut self.figure_pending);
+        self.write("<img");
+        if !self.filter_urls || url::is_safe(dest_url) {
+            self.write_href_attribute("src", dest_url);
+        }
+        self.write_attribute("alt", &alt);
+        if !title.is_empty() && !as_figure {
+            self.write_attribute("title", title);
+        }
+        if self.folio {
+            self.write(" loading=\"lazy\" decoding=\"async\"");
+        }
+        self.write(" />");
+        if as_figure {
+            self.write("<figcaption>");
+            self.write_text(title);
+            self.write("</figcaption>");
+        }
+    }
+
+    /// The text of the heading whose start event was just taken, whitespace collapsed.
+    fn heading_text(&mut self) -> String {
+        let (text, _) = self.events.peek_text(0);
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    /// A paragraph holding only an image with a title becomes a figure.
+    fn starts_figure(&mut self) -> bool {
+        match self.events.peek(0) {
+            Some(Event::Start(Tag::Image { title, .. })) if !title.is_empty() => {}
+            _ => return false,
+        }
+        let (_, after_image) = self.events.peek_text(1);
+        matches!(
+            self.events.peek(after_image),
+            Some(Event::End(TagEnd::Paragraph))
+        )
+    }
+
+    fn is_task_item(&mut self) -> bool {
+        match self.events.peek(0) {
+            Some(Event::TaskListMarker(_)) => true,
+            Some(Event::Start(Tag::Paragraph)) => {
+                matches!(self.events.peek(1), Some(Event::TaskListMarker(_)))
+            }
+            _ => false,
+        }
+    }
+
+    fn footnote_reference(&mut self, label: &str) {
+        let key = footnote_key(label);
+        if !self.folio {
+            // Footnotes are not CommonMark: the reference stays as the text the author wrote.
+            self.write("[^");
+            self.write_text(label);
+            self.write("]");
+            return;
+        }
+        let next_number = self.footnotes.numbers.len() + 1;
+        let entry = self
+            .footnotes
+            .numbers
+            .entry(key.clone())
+            .or_insert((next_number, 0));
+        entry.1 += 1;
+        let (number, nth) = *entry;
+        if nth == 1 {
+            self.footnotes.order.push(key);
+        }
+        let reference_id = if nth == 1 {
+            format!("fnref:{number}")
+        } else {
+            format!("fnref:{number}:{nth}")
+        };
+        self.write("<sup class=\"footnote-ref\"><a href=\"#fn:");
+        self.write(&number.to_string());
+        self.write("\" id=\"");
+        self.write(&reference_id);
+        self.write("\">");
+        self.write(&number.to_string());
+        self.write("</a></sup>");
+    }
+
+    fn end(&mut self) {
+        let Some(open) = self.open.pop() else {
+            return;
+        };
+        if open.nests {
+            self.depth = self.depth.saturating_sub(1);
+        }
+        self.write(open.close);
+        match open.action {
+            EndAction::Nothing => {}
+            EndAction::TableHead => self.table_head = false,
+            EndAction::TableCell => self.cell_index += 1,
+            EndAction::Metadata => self.in_metadata = false,
+            EndAction::FootnoteDefinition => {
+                if let Some((key, saved, end_newline)) = self.footnotes.saved.pop() {
+                    let definition = std::mem::replace(&mut self.out, saved);
+                    self.end_newline = end_newline;
+                    if !self.footnotes.definitions.contains_key(&key) {
+                        self.footnotes.defined_order.push(key.clone());
+                        self.footnotes.definitions.insert(key, definition);
+                    }
                 }
             }
         }
     }
+
+    /// Closes what is still open (only after malformed streams), then appends footnotes.
+    fn finish(mut self) -> RenderedBody {
+        while !self.open.is_empty() {
+            self.end();
+        }
+        if self.inline_flattened && !self.note_written {
+            self.write_block(NESTING_NOTE);
+        }
+        self.write_footnotes();
+        RenderedBody {
+            html: self.out,
+            contains_raw_html: self.contains_raw_html,
+            headings: self.headings,
+        }
+    }
+
+    /// The footnote section: referenced definitions in order of first reference,
+    /// each with links back to its references; then any never referenced.
+    fn write_footnotes(&mut self) {
+        let mut labels = std::mem::take(&mut self.footnotes.order);
+        let unreferenced: Vec<String> = self
+            .footnotes
+            .defined_order
+            .iter()
+            .filter(|key| !self.footnotes.numbers.contains_key(*key))
+            .cloned()
+            .collect();
+        labels.extend(unreferenced);
+        if labels.is_empty() {
+            return;
+        }
+        self.write_block("<section class=\"footnotes\">\n<ol>\n");
+        for (position, key) in labels.iter().enumerate() {
+            let number = position + 1;
+            let references = self.footnotes.numbers.get(key).map_or(0, |(_, n)| *n);
+            let mut definition = self.footnotes.definitions.remove(key).unwrap_or_default();
+            let mut backlinks = String::new();
+            for nth in 1..=references {
+                let reference_id = if nth == 1 {
+                    format!("fnref:{number}")
+                } else {
+                    format!("fnref:{number}:{nth}")
+                };
+                let label = if nth == 1 {
+                    format!("Back to reference {number}")
+                } else {
+                    format!("Back to reference {number} ({nth})")
+                };
+                backlinks.push_str(&format!(
+                    " <a href=\"#{reference_id}\" class=\"footnote-backref\" aria-label=\"{label}\">↩</a>"
+                ));
+            }
+            // The back-links go inside the last paragraph when there is one, as readers expect.
+            if definition.ends_with("</p>\n") {
+                definition.truncate(definition.len() - "</p>\n".len());
+                definition.push_str(&backlinks);
+                definition.push_str("</p>\n");
+            } else if !backlinks.is_empty() {
+                definition.push_str("<p>");
+                definition.push_str(backlinks.trim_start());
+                definition.push_str("</p>\n");
+            }
+            self.write(&format!("<li id=\"fn:{number}\">\n"));
+            self.write(&definition);
+            self.write_block("</li>\n");
+        }
+        self.write("</ol>\n</section>\n");
+    }
+}
+
+/// The language of a fenced code block: the info string's first word, cut at
+/// the first character that is not a letter, digit, `_`, `+`, `#`, `.` or `-`
+/// (so `rust,ignore` gives `rust`).
+fn code_language(info: &str) -> &str {
+    let word = info.split_whitespace().next().unwrap_or_default();
+    let end = word
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '+' | '#' | '.' | '-')))
+        .unwrap_or(word.len());
+    word.get(..end).unwrap_or_default()
+}
+
+/// Appends a URL for a double-quoted attribute: `&` and `'` as entities,
+/// anything else outside the URL-safe ASCII set percent-encoded (as CommonMark renderers do).
+fn push_href_escaped(out: &mut String, url: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for &byte in url.as_bytes() {
+        match byte {
+            b'&' => out.push_str("&amp;"),
+            b'\'' => out.push_str("&#39;"),
+            b'!'
+            | b'#'
+            | b'$'
+            | b'%'
+            | b'('..=b';'
+            | b'='
+            | b'?'..=b'Z'
+            | b'_'
+            | b'a'..=b'z'
+            | b'~' => out.push(char::from(byte)),
+            _ => {
+                let hex =
+                    |nibble: u8| char::from(HEX.get(usize::from(nibble)).copied().unwrap_or(b'0'));
+                out.push('%');
+                out.push(hex(byte >> 4));
+                out.push(hex(byte & 0xF));
+            }
+        }
+    }
+}
+
+/// A news article: standfirst, paragraphs, quotations, crossheads, related reading.
+fn render_news(body: &NewsBody) -> RenderedBody {
+    let mut html = String::new();
+    let mut ids = Ids::default();
+    let mut headings = Vec::new();
+    if let Some(standfirst) = &body.standfirst {
+        html.push_str("<p class=\"standfirst\">");
+        push_escaped(&mut html, standfirst);
+        html.push_str("</p>\n");
+    }
+    for block in &body.blocks {
+        match block {
+            NewsBlock::Paragraph(text) => {
+                html.push_str("<p>");
+                push_escaped(&mut html, text);
+                html.push_str("</p>\n");
+            }
+            NewsBlock::Quote(text) => {
+                html.push_str("<blockquote><p>\u{201C}");
+                push_escaped(&mut html, text);
+                html.push_str("\u{201D}</p></blockquote>\n");
+            }
+            NewsBlock::Heading(text) => {
+                let id = ids.claim(heading_slug(text));
+                html.push_str("<h2 id=\"");
+                push_escaped(&mut html, &id);
+                html.push_str("\">");
+                push_escaped(&mut html, text);
+                html.push_str("</h2>\n");
+                headings.push(Heading {
+                    level: 2,
+                    id,
+                    text: text.clone(),
+                });
+            }
+        }
+    }
+    if !body.related.is_empty() {
+        let title = "Related reading";
+        let id = ids.claim(heading_slug(title));
+        html.push_str("<aside class=\"related\" aria-labelledby=\"");
+        push_escaped(&mut html, &id);
+        html.push_str("\"><h2 id=\"");
+        push_escaped(&mut html, &id);
+        html.push_str("\">");
+        html.push_str(title);
+        html.push_str("</h2><ul>");
+        for related in &body.related {
+            html.push_str("<li>");
+            push_escaped(&mut html, related);
+            html.push_str("</li>");
+        }
+        html.push_str("</ul></aside>\n");
+        headings.push(Heading {
+            level: 2,
+            id,
+            text: title.to_string(),
+        });
+    }
     RenderedBody {
         html,
-        contains_raw_html: true,
-        headings: Vec::new(),
+        contains_raw_html: false,
+        headings,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{heading_slug, render_markdown, render_news, BodyOptions, MAX_NESTING};
+    use crate::article::{NewsBlock, NewsBody};
+
+    /// Counts `<name` openings and `</name>` closings of each nesting element.
+    fn assert_balanced(html: &str) {
+        for name in ["blockquote", "ul", "ol", "li", "em", "strong", "a", "p"] {
+            let opens = html.matches(&format!("<{name}>")).count()
+                + html.matches(&format!("<{name} ")).count();
+            let closes = html.matches(&format!("</{name}>")).count();
+            assert_eq!(opens, closes, "<{name}> is not balanced");
+            assert!(opens <= MAX_NESTING * 2 + 2, "too many <{name}>");
+        }
+    }
+
+    #[test]
+    fn deep_block_quotes_are_capped_without_recursion() {
+        let text = format!("{} deep\n", ">".repeat(50_000));
+        let rendered = render_markdown(&text, &BodyOptions::default());
+        assert_balanced(&rendered.html);
+        assert_eq!(rendered.html.matches("<blockquote>").count(), MAX_NESTING);
+        assert_eq!(rendered.html.matches("nesting-note").count(), 1);
+        assert!(rendered.html.contains("deep"));
+    }
+
+    #[test]
+    fn deep_lists_are_capped_without_recursion() {
+        for marker in ["- ", "1. "] {
+            let text = format!("{}item\n", marker.repeat(20_000));
+            let rendered = render_markdown(&text, &BodyOptions::default());
+            assert_balanced(&rendered.html);
+            assert_eq!(rendered.html.matches("<li>").count(), MAX_NESTING / 2);
+            assert_eq!(rendered.html.matches("nesting-note").count(), 1);
+            assert!(rendered.html.contains("item"));
+        }
+    }
+
+    #[test]
+    fn deep_inline_markup_is_capped() {
+        let text = format!("{}core{}\n", "*a ".repeat(5_000), " a*".repeat(5_000));
+        let rendered = render_markdown(&text, &BodyOptions::default());
+        assert_balanced(&rendered.html);
+        assert!(rendered.html.contains("core"));
+        assert!(rendered
+            .html
+            .ends_with("<p class=\"nesting-note\">Deeper nesting is shown flattened.</p>\n"));
+    }
+
+    #[test]
+    fn many_equal_headings_get_distinct_ids() {
+        let text = "## Intro\n\n".repeat(2_000);
+        let rendered = render_markdown(&text, &BodyOptions::default());
+        let ids: std::collections::HashSet<&str> =
+            rendered.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids.len(), 2_000);
+        assert!(ids.contains("intro") && ids.contains("intro-2000"));
+    }
+
+    #[test]
+    fn slugs_keep_letters_and_digits_of_any_script() {
+        assert_eq!(heading_slug("Hello, World!"), "hello-world");
+        assert_eq!(heading_slug("  --Über   Straße-- "), "über-straße");
+        assert_eq!(heading_slug("v2.0 – what's new?"), "v20-whats-new");
+        assert_eq!(heading_slug("?!"), "section");
+        assert_eq!(heading_slug(&"a".repeat(500)).len(), 80);
+    }
+
+    #[test]
+    fn unsafe_urls_are_kept_only_when_filtering_is_off() {
+        let text = "[x](javascript:alert(1)) ![y](data:x)";
+        let filtered = render_markdown(text, &BodyOptions::default());
+        assert_eq!(
+            filtered.html,
+            "<p>x <img alt=\"y\" loading=\"lazy\" decoding=\"async\" /></p>\n"
+        );
+        let unfiltered = render_markdown(
+            text,
+            &BodyOptions {
+                filter_urls: false,
+                ..BodyOptions::default()
+            },
+        );
+        assert!(unfiltered.html.contains("href=\"javascript:alert(1)\""));
+    }
+
+    #[test]
+    fn news_blocks_are_escaped_and_related_reading_is_an_aside() {
+        let body = NewsBody {
+            standfirst: Some("Lead <b>& more</b>".to_string()),
+            blocks: vec![
+                NewsBlock::Paragraph("First \"para\".".to_string()),
+                NewsBlock::Quote("We <will> win".to_string()),
+                NewsBlock::Heading("Related reading".to_string()),
+                NewsBlock::Paragraph("Second.".to_string()),
+            ],
+            related: vec!["Other <story>".to_string()],
+        };
+        let rendered = render_news(&body);
+        assert_eq!(
+            rendered.html,
+            "<p class=\"standfirst\">Lead &lt;b&gt;&amp; more&lt;/b&gt;</p>\n\
+             <p>First &quot;para&quot;.</p>\n\
+             <blockquote><p>\u{201C}We &lt;will&gt; win\u{201D}</p></blockquote>\n\
+             <h2 id=\"related-reading\">Related reading</h2>\n\
+             <p>Second.</p>\n\
+             <aside class=\"related\" aria-labelledby=\"related-reading-2\"><h2 id=\"related-reading-2\">Related reading</h2>\
+             <ul><li>Other &lt;story&gt;</li></ul></aside>\n"
+        );
+        assert!(!rendered.contains_raw_html);
+        let ids: Vec<&str> = rendered.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["related-reading", "related-reading-2"]);
+    }
+
+    /// The tags and attributes the writer itself produces: with no raw HTML,
+    /// nothing else may appear in its output.
+    const OWN_TAGS: [&str; 35] = [
+        "a",
+        "blockquote",
+        "br",
+        "code",
+        "dd",
+        "del",
+        "div",
+        "dl",
+        "dt",
+        "em",
+        "figcaption",
+        "figure",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "img",
+        "input",
+        "li",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "strong",
+        "sub",
+        "sup",
+        "table",
+        "tbody",
+        "td",
+        "th",
+        "thead",
+        "ul",
+    ];
+    const OWN_ATTRIBUTES: [&str; 15] = [
+        "alt",
+        "aria-label",
+        "checked",
+        "class",
+        "data-lang",
+        "decoding",
+        "disabled",
+        "href",
+        "id",
+        "loading",
+        "rel",
+        "src",
+        "start",
+        "title",
+        "type",
+    ];
+
+    /// Checks every tag of `html` against [`OWN_TAGS`] and [`OWN_ATTRIBUTES`], and every URL.
+    fn assert_only_own_markup(html: &str, input: &str) {
+        let mut rest = html;
+        while let Some(open) = rest.find('<') {
+            let after = &rest[open + 1..];
+            let close = after.find('>').expect("every tag is closed");
+            let tag = after[..close].trim_end_matches('/').trim_start_matches('/');
+            let mut parts = tag.splitn(2, ' ');
+            let name = parts.next().unwrap_or_default();
+            assert!(
+                OWN_TAGS.contains(&name) || name == "tr",
+                "<{name}> from {input:?}"
+            );
+            let mut attributes = parts.next().unwrap_or_default().trim();
+            while !attributes.is_empty() {
+                let end = attributes.find([' ', '=']).unwrap_or(attributes.len());
+                let attribute = &attributes[..end];
+                assert!(
+                    OWN_ATTRIBUTES.contains(&attribute),
+                    "{attribute} from {input:?}"
+                );
+                attributes = attributes[end..].trim_start();
+                if let Some(value_start) = attributes.strip_prefix("=\"") {
+                    let value_end = value_start.find('"').expect("quoted value");
+                    let value = &value_start[..value_end];
+                    if attribute == "href" || attribute == "src" {
+                        assert!(crate::render::url::is_safe(value), "{value} from {input:?}");
+                    }
+                    attributes = value_start[value_end + 1..].trim_start();
+                }
+            }
+            rest = &after[close + 1..];
+        }
+    }
+
+    /// A small deterministic fuzz over Markdown pieces: never a panic, always
+    /// balanced, and without raw HTML only the writer's own markup.
+    #[test]
+    fn any_markdown_renders_safely() {
+        const PIECES: [&str; 32] = [
+            "> ",
+            "- ",
+            "1. ",
+            "* ",
+            "_",
+            "**",
+            "[",
+            "]",
+            "(",
+            ")",
+            "](",
+            "![",
+            "[^a]",
+            "\n[^a]: ",
+            "|",
+            "\n---\n",
+            "\n",
+            "\n\n",
+            "```",
+            "`",
+            "<b>",
+            "{#x}",
+            "# ",
+            "text ",
+            "javascript:",
+            "&#106;",
+            "\"",
+            "'",
+            "  ",
+            "[x] ",
+            ":",
+            "<http://a.b>",
+        ];
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = || {
+            // xorshift64: never reaches 0 from a non-zero seed.
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..3000 {
+            let mut text = String::new();
+            for _ in 0..next() % 60 {
+                text.push_str(PIECES[(next() % PIECES.len() as u64) as usize]);
+            }
+            let rendered = render_markdown(&text, &BodyOptions::default());
+            if !rendered.contains_raw_html {
+                assert_balanced(&rendered.html);
+                assert_only_own_markup(&rendered.html, &text);
+            }
+        }
+    }
+
+    #[test]
+    fn news_without_related_has_no_aside() {
+        let body = NewsBody {
+            standfirst: None,
+            blocks: vec![NewsBlock::Paragraph("Only.".to_string())],
+            related: Vec::new(),
+        };
+        assert_eq!(render_news(&body).html, "<p>Only.</p>\n");
     }
 }

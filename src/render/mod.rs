@@ -11,4 +11,5 @@ pub mod policy;
 pub mod url;
 pub mod views;
 
-pub use body::{render_body, BodyOptions, Heading, RenderedBody};
+pub use crate::article::markdown::Dialect;
+pub use body::{render_body, render_markdown, BodyOptions, Heading, RenderedBody};

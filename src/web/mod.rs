@@ -1,1 +1,140 @@
-//! The only module that touches the browser.
+//! The only module that touches the browser, and the JavaScript API.
+//!
+//! Nothing outside `web` names `wasm_bindgen`, `web_sys`, `js_sys` or `serde_wasm_bindgen`:
+//! the core parses and renders to strings, and this layer puts the result on the page.
+//!
+//! JavaScript sees (types in the generated `folio.d.ts`):
+//! - `init()`: installs the panic hooks; idempotent. The start function calls it.
+//! - `articles(): ArticleEntry[]`: the listed articles, newest first, as plain objects.
+//! - `render_article(slug: string): string`: an article page as sanitised HTML; throws an `Error` for an unknown slug.
+//! - `mount(element: Element): Viewer`: the whole viewer, router included, inside `element`.
+//!
+//! The start function mounts the viewer into the page's `#folio` element when there is one.
+//!
+//! Modules: [`app`] (the mounted viewer and its router), [`view`] (DOM of a view),
+//! [`sanitize`] (the sanitiser walk), [`dom`] (helpers, owned listeners),
+//! [`error`] (the one conversion to a JS `Error`).
+
+pub mod app;
+pub mod dom;
+pub mod error;
+pub mod sanitize;
+pub mod view;
+
+use error::js_error;
+use serde::Serialize;
+use std::sync::Once;
+use wasm_bindgen::prelude::*;
+
+/// The id of the element `index.html` gives the viewer.
+pub const MOUNT_POINT_ID: &str = "folio";
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPESCRIPT_TYPES: &'static str = r#"
+/** A problem found in an article's file. */
+export interface ArticleDiagnostic {
+  /** 1-based line in the file. */
+  line: number;
+  severity: "warning" | "error";
+  message: string;
+}
+
+/** One article of the bundle, as the library lists it. Dates are ISO 8601 (`2022-03-08` or `2022-03-08T09:01`). */
+export interface ArticleEntry {
+  id: number;
+  slug: string;
+  /** Path as bundled, e.g. `articles/my-trip.md`. */
+  path: string;
+  format: "markdown" | "news";
+  title: string;
+  date: string | null;
+  updated: string | null;
+  authors: string[];
+  publication: string | null;
+  /** As the article wrote it: not checked, not necessarily a URL. */
+  source_url: string | null;
+  tags: string[];
+  excerpt: string;
+  reading_minutes: number;
+  lang: string | null;
+  dir: "ltr" | "rtl" | "auto" | null;
+  draft: boolean;
+  diagnostics: ArticleDiagnostic[];
+}
+"#;
+
+/// Installs the panic hooks: the console one (a readable message and stack in the
+/// console) and one that replaces every mounted viewer's view with the error view,
+/// so a bug shows a message rather than a blank or frozen page. Safe to call many times.
+#[wasm_bindgen]
+pub fn init() {
+    static INSTALLED: Once = Once::new();
+    INSTALLED.call_once(|| {
+        std::panic::set_hook(Box::new(|info| {
+            console_error_panic_hook::hook(info);
+            app::show_error_everywhere(&info.to_string());
+        }));
+    });
+}
+
+/// Runs when the module is instantiated: installs the hooks and mounts the viewer into
+/// `#folio` when the page has one (an embedder's page may not, and calls `mount` itself).
+#[wasm_bindgen(start)]
+pub fn start() -> Result<(), JsValue> {
+    init();
+    let document = dom::document()?;
+    // Read before any article is on the page, so no article id can stand in for it.
+    if let Some(root) = document.get_element_by_id(MOUNT_POINT_ID) {
+        // The page's own viewer lives as long as the page; its registry entry keeps it.
+        app::mount(&root)?;
+    }
+    Ok(())
+}
+
+/// The listed articles (drafts left out), newest first, as plain objects.
+#[wasm_bindgen(unchecked_return_type = "ArticleEntry[]")]
+pub fn articles() -> Result<JsValue, JsValue> {
+    let catalog = app::catalog();
+    let entries: Vec<&crate::catalog::Entry> = catalog.listed().collect();
+    let serializer = serde_wasm_bindgen::Serializer::new()
+        .serialize_maps_as_objects(true)
+        .serialize_missing_as_null(true);
+    entries.serialize(&serializer).map_err(js_error)
+}
+
+/// The article page for `slug` (header, problems, body, neighbours) as sanitised HTML,
+/// ready for `innerHTML`. Throws an `Error` when no article has this slug.
+#[wasm_bindgen]
+pub fn render_article(slug: &str) -> Result<String, JsValue> {
+    let catalog = app::catalog();
+    let entry = catalog
+        .find(slug)
+        .ok_or_else(|| js_error(format_args!("no article has the slug `{slug}`")))?;
+    let document = dom::document()?;
+    let article = view::article_element(&document, &catalog, entry)?;
+    Ok(article.outer_html())
+}
+
+/// Mounts the whole viewer (masthead, router, views) into `element`, replacing its
+/// children and any viewer already mounted there.
+#[wasm_bindgen]
+pub fn mount(element: &web_sys::Element) -> Result<Viewer, JsValue> {
+    init();
+    let id = app::mount(element)?;
+    Ok(Viewer { id })
+}
+
+/// A mounted viewer. It stays mounted until `unmount()`, whether or not this handle is kept.
+#[wasm_bindgen]
+pub struct Viewer {
+    id: u32,
+}
+
+#[wasm_bindgen]
+impl Viewer {
+    /// Removes the viewer: its listeners are unregistered and its element emptied.
+    /// Returns false when it was already unmounted (or replaced by another mount).
+    pub fn unmount(&self) -> bool {
+        app::unmount(self.id)
+    }
+}

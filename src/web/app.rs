@@ -1,0 +1,319 @@
+//! The mounted viewer: its shell, its router and the views it shows.
+//!
+//! A viewer owns everything it registered: its listeners are [`EventListener`]s stored in
+//! the [`App`], so unmounting (dropping the `App`) removes them. Live viewers are kept in
+//! a registry so that JavaScript needs to hold nothing to keep one alive, and so the
+//! panic hook can show an error view in each of them instead of a blank page.
+//!
+//! The router reads the location hash ([`Route::from_hash`]). Hashes that are not routes
+//! (`#fn-1`, the skip link's `#folio-main`) are anchors within the page and are left to
+//! the browser. On every route change the title follows the view and focus moves to the
+//! view's main heading; on the first render focus stays where it is, so the skip link is
+//! the first thing a keyboard reaches.
+//!
+//! The viewer never reads page globals by name and never looks its own elements up by id:
+//! it keeps references to the elements it created, so an article's ids cannot stand in for them.
+
+use crate::catalog::Catalog;
+use crate::render::views::{self, Route};
+use crate::web::dom::{self, EventListener};
+use crate::web::error::message_of;
+use crate::web::view;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Document, Element, Event, FocusOptions, HtmlElement, Window};
+
+thread_local! {
+    /// The bundled catalog, built once on first use.
+    static CATALOG: Rc<Catalog> = Rc::new(Catalog::bundled());
+    /// Every mounted viewer, by mount id.
+    static MOUNTED: RefCell<Vec<(u32, App)>> = const { RefCell::new(Vec::new()) };
+    static NEXT_MOUNT_ID: Cell<u32> = const { Cell::new(1) };
+}
+
+/// The catalog of the articles bundled into this build.
+pub fn catalog() -> Rc<Catalog> {
+    CATALOG.with(Rc::clone)
+}
+
+/// One viewer mounted into an element.
+pub struct App {
+    shared: Rc<Shared>,
+    /// Held for their `Drop`: they unregister themselves when the app goes.
+    _listeners: Vec<EventListener>,
+}
+
+/// What the listeners need: the viewer's elements and its current route.
+struct Shared {
+    window: Window,
+    document: Document,
+    root: Element,
+    /// The `<main>` that holds the current view.
+    view: HtmlElement,
+    current: RefCell<Option<Route>>,
+    /// Where the reader was in the library when they opened an article, to return there.
+    library_scroll: Cell<Option<f64>>,
+}
+
+/// Mounts a viewer into `root`, replacing its children (and any viewer already there).
+/// Returns the mount id that [`unmount`] takes.
+pub fn mount(root: &Element) -> Result<u32, JsValue> {
+    unmount_root(root);
+    let app = App::new(root)?;
+    let id = NEXT_MOUNT_ID.with(|next| {
+        let id = next.get();
+        next.set(id.wrapping_add(1));
+        id
+    });
+    MOUNTED.with(|mounted| mounted.borrow_mut().push((id, app)));
+    Ok(id)
+}
+
+/// Removes the viewer with this mount id: its listeners go and its element is emptied.
+/// Returns false when there was none (already unmounted).
+pub fn unmount(id: u32) -> bool {
+    let removed = MOUNTED.with(|mounted| {
+        let mut mounted = mounted.borrow_mut();
+        let position = mounted.iter().position(|(mount_id, _)| *mount_id == id)?;
+        Some(mounted.remove(position).1)
+    });
+    // Dropped outside the borrow, in case dropping ever touches the registry.
+    match removed {
+        Some(app) => {
+            app.shared.root.replace_children_with_node_0();
+            true
+        }
+        None => false,
+    }
+}
+
+fn unmount_root(root: &Element) {
+    let removed = MOUNTED.with(|mounted| {
+        let mut mounted = mounted.borrow_mut();
+        let position = mounted
+            .iter()
+            .position(|(_, app)| app.shared.root.is_same_node(Some(root)))?;
+        Some(mounted.remove(position).1)
+    });
+    drop(removed);
+}
+
+/// Shows the error view in every mounted viewer. Called by the panic hook, so it must not
+/// panic itself: it gives up quietly when the registry is busy.
+pub fn show_error_everywhere(message: &str) {
+    let html = views::error_view(message);
+    let _ = MOUNTED.try_with(|mounted| {
+        if let Ok(mounted) = mounted.try_borrow() {
+            for (_, app) in mounted.iter() {
+                app.shared.view.set_inner_html(&html);
+            }
+        }
+    });
+}
+
+impl App {
+    fn new(root: &Element) -> Result<App, JsValue> {
+        let window = dom::window()?;
+        let document = dom::document()?;
+        root.replace_children_with_node_0();
+        root.class_list().add_1("folio")?;
+
+        let skip_link = document.create_element("a")?;
+        skip_link.set_class_name("folio-skip-link");
+        skip_link.set_attribute("href", "#folio-main")?;
+        skip_link.set_text_content(Some("Skip to content"));
+
+        let masthead = document.create_element("header")?;
+        masthead.set_class_name("folio-masthead");
+        masthead.set_inner_html(
+            "<a class=\"folio-brand\" href=\"#/\"><span class=\"folio-brand-mark\" aria-hidden=\"true\">¶</span> Folio</a>",
+        );
+
+        let view: HtmlElement = document.create_element("main")?.dyn_into()?;
+        view.set_id("folio-main");
+        view.set_class_name("folio-view");
+        view.set_tab_index(-1);
+
+        let colophon = document.create_element("footer")?;
+        colophon.set_class_name("folio-colophon");
+        colophon.set_inner_html(
+            "<p>Rendered in your browser by Folio, from Rust compiled to WebAssembly.</p>",
+        );
+
+        root.append_child(&skip_link)?;
+        root.append_child(&masthead)?;
+        root.append_child(&view)?;
+        root.append_child(&colophon)?;
+
+        let shared = Rc::new(Shared {
+            window,
+            document,
+            root: root.clone(),
+            view,
+            current: RefCell::new(None),
+            library_scroll: Cell::new(None),
+        });
+
+        let on_hash_change = {
+            let shared = Rc::downgrade(&shared);
+            move |_: Event| {
+                if let Some(shared) = shared.upgrade() {
+                    shared.follow_location(true);
+                }
+            }
+        };
+        // The skip link moves focus itself: following its `#folio-main` href would add a
+        // history entry for an anchor, and the target may not be unique on a page
+        // with several viewers.
+        let on_skip = {
+            let shared = Rc::downgrade(&shared);
+            move |event: Event| {
+                if let Some(shared) = shared.upgrade() {
+                    event.prevent_default();
+                    let _ = shared.view.focus();
+                }
+            }
+        };
+        let listeners = vec![
+            EventListener::new(&shared.window, "hashchange", on_hash_change)?,
+            EventListener::new(&skip_link, "click", on_skip)?,
+        ];
+        shared.follow_location(false);
+        Ok(App {
+            shared,
+            _listeners: listeners,
+        })
+    }
+}
+
+impl Shared {
+    /// Shows the view the location names; errors become the error view.
+    fn follow_location(&self, route_changed: bool) {
+        let hash = self.window.location().hash().unwrap_or_default();
+        let route = match Route::from_hash(&hash) {
+            Some(route) => route,
+            // An anchor within the page. On first load there is no view yet to hold it.
+            None if self.current.borrow().is_none() => Route::Library,
+            None => return,
+        };
+        if let Err(thrown) = self.show(route, route_changed) {
+            // Forget the route so that coming back to it tries again.
+            self.current.replace(None);
+            self.view
+                .set_inner_html(&views::error_view(&message_of(&thrown)));
+            self.document
+                .set_title(&views::document_title(Some("Error")));
+        }
+    }
+
+    fn show(&self, route: Route, move_focus: bool) -> Result<(), JsValue> {
+        let previous = self.current.replace(Some(route.clone()));
+        let same_page = match (&previous, &route) {
+            (Some(Route::Article { slug: before, .. }), Route::Article { slug: after, .. }) => {
+                before == after
+            }
+            (Some(before), after) => before == after,
+            (None, _) => false,
+        };
+        let heading = match &route {
+            Route::Article { heading, .. } => heading.clone(),
+            _ => None,
+        };
+        if same_page {
+            // Back from an in-page anchor, or on to another heading of the same article:
+            // the page is already there.
+            if let Some(heading) = heading {
+                self.reveal_heading(&heading, move_focus);
+            }
+            return Ok(());
+        }
+
+        if previous == Some(Route::Library) {
+            self.library_scroll.set(self.window.scroll_y().ok());
+        }
+        let catalog = catalog();
+        let title = match &route {
+            Route::Library => {
+                self.view.set_inner_html(&views::library_view(&catalog));
+                None
+            }
+            Route::Article { slug, .. } => match catalog.find(slug) {
+                Some(entry) => {
+                    let article = view::article_element(&self.document, &catalog, entry)?;
+                    self.view.replace_children_with_node_1(&article);
+                    Some(entry.title.clone())
+                }
+                None => {
+                    self.view.set_inner_html(&views::not_found_view());
+                    Some("Not found".to_string())
+                }
+            },
+            Route::NotFound => {
+                self.view.set_inner_html(&views::not_found_view());
+                Some("Not found".to_string())
+            }
+        };
+        self.document
+            .set_title(&views::document_title(title.as_deref()));
+
+        let revealed = match &heading {
+            Some(heading) => self.reveal_heading(heading, move_focus),
+            None => false,
+        };
+        if move_focus && !revealed {
+            let saved = match route {
+                Route::Library => self.library_scroll.take(),
+                _ => None,
+            };
+            match saved {
+                // Back in the library: at the place the reader left it, not at the top.
+                Some(y) => self.window.scroll_to_with_x_and_y(0.0, y),
+                None => self.root.scroll_into_view(),
+            }
+            self.focus_main_heading();
+        }
+        Ok(())
+    }
+
+    /// Moves focus to the view's `h1` without scrolling past the masthead.
+    fn focus_main_heading(&self) {
+        let heading = self
+            .view
+            .query_selector("h1")
+            .ok()
+            .flatten()
+            .and_then(|h1| h1.dyn_into::<HtmlElement>().ok());
+        if let Some(heading) = heading {
+            let options = FocusOptions::new();
+            options.set_prevent_scroll(true);
+            let _ = heading.focus_with_options(&options);
+        }
+    }
+
+    /// Scrolls to the element of the current view with this id (and focuses it when the
+    /// route changed). Looks only inside the view, comparing ids as strings, so no
+    /// selector is built from the URL. Returns whether it was found.
+    fn reveal_heading(&self, id: &str, move_focus: bool) -> bool {
+        let Ok(candidates) = self.view.query_selector_all("[id]") else {
+            return false;
+        };
+        let target = (0..candidates.length())
+            .filter_map(|i| candidates.item(i))
+            .filter_map(|node| node.dyn_into::<HtmlElement>().ok())
+            .find(|element| element.id() == id);
+        let Some(target) = target else {
+            return false;
+        };
+        target.scroll_into_view();
+        if move_focus {
+            if !target.has_attribute("tabindex") {
+                let _ = target.set_attribute("tabindex", "-1");
+            }
+            let options = FocusOptions::new();
+            options.set_prevent_scroll(true);
+            let _ = target.focus_with_options(&options);
+        }
+        true
+    }
+}

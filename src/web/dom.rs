@@ -1,0 +1,53 @@
+//! Small helpers over web-sys: the window and document, and event listeners that are owned.
+//!
+//! [`EventListener`] follows the pattern of gloo-events and the todomvc example: the
+//! closure lives in the value that registered it, and dropping the value removes the
+//! listener, so nothing leaks and no callback outlives the state it points to.
+
+use crate::web::error::js_error;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Document, Event, EventTarget, Window};
+
+pub fn window() -> Result<Window, JsValue> {
+    web_sys::window().ok_or_else(|| js_error("Folio needs a browser window"))
+}
+
+pub fn document() -> Result<Document, JsValue> {
+    window()?
+        .document()
+        .ok_or_else(|| js_error("Folio needs a document"))
+}
+
+/// A listener registered on a target, removed again when this value is dropped.
+pub struct EventListener {
+    target: EventTarget,
+    kind: &'static str,
+    callback: Closure<dyn FnMut(Event)>,
+}
+
+impl EventListener {
+    /// Registers `callback` for events of `kind` on `target`.
+    pub fn new(
+        target: &EventTarget,
+        kind: &'static str,
+        callback: impl FnMut(Event) + 'static,
+    ) -> Result<EventListener, JsValue> {
+        let callback = Closure::<dyn FnMut(Event)>::new(callback);
+        target.add_event_listener_with_callback(kind, callback.as_ref().unchecked_ref())?;
+        Ok(EventListener {
+            target: target.clone(),
+            kind,
+            callback,
+        })
+    }
+}
+
+impl Drop for EventListener {
+    fn drop(&mut self) {
+        // Removal fails only if the target is gone, and then nothing can call us anyway.
+        let _ = self
+            .target
+            .remove_event_listener_with_callback(self.kind, self.callback.as_ref().unchecked_ref());
+    }
+}

@@ -1,0 +1,138 @@
+//! The sanitiser walk: untrusted HTML in, a `DocumentFragment` holding only allowed nodes out.
+//!
+//! The HTML is parsed by the browser's own parser into an inert `<template>`: nothing
+//! in a template's content runs, loads or fires events (its document has no browsing
+//! context), so a hostile `<img onerror>` is harmless while we look at it.
+//! The walk then visits every node of the content, in document order, without recursion
+//! (so deep nesting cannot exhaust the stack), and asks [`crate::render::policy`] what to
+//! do with each element and attribute:
+//! - text is kept; comments, processing instructions and CDATA are removed;
+//! - an element outside the HTML namespace (SVG, MathML content) is removed with its content;
+//! - otherwise the element is kept, unwrapped (children kept) or dropped (with its content),
+//!   and a kept element's attributes are replaced by the policy's list.
+//!
+//! The caller then MOVES the fragment's nodes into the page. The nodes are never serialised
+//! and parsed again on their way to the DOM, so mutation XSS (markup that changes meaning
+//! when re-parsed) has no second parse to exploit. The string API serialises the sanitised
+//! nodes only for the embedder who asked for a string.
+
+use crate::render::policy::{self, ElementAction};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Document, DocumentFragment, Element, HtmlTemplateElement, Node};
+
+const HTML_NAMESPACE: &str = "http://www.w3.org/1999/xhtml";
+
+/// `html` parsed inertly and sanitised by the policy.
+pub fn sanitized_fragment(document: &Document, html: &str) -> Result<DocumentFragment, JsValue> {
+    let fragment = inert_fragment(document, html)?;
+    sanitize_tree(&fragment)?;
+    Ok(fragment)
+}
+
+/// `html` parsed inertly, as it is: for markup the renderer wrote itself, with no raw HTML in it.
+pub fn inert_fragment(document: &Document, html: &str) -> Result<DocumentFragment, JsValue> {
+    let template: HtmlTemplateElement = document.create_element("template")?.dyn_into()?;
+    template.set_inner_html(html);
+    Ok(template.content())
+}
+
+/// Sanitises everything below `root` in place; `root` itself is left alone.
+pub fn sanitize_tree(root: &Node) -> Result<(), JsValue> {
+    let mut cursor = root.first_child();
+    while let Some(node) = cursor {
+        cursor = match node.node_type() {
+            Node::TEXT_NODE => following(&node, root),
+            Node::ELEMENT_NODE => {
+                let element: Element = node.clone().unchecked_into();
+                match action_for(&element) {
+                    ElementAction::Keep => {
+                        clean_attributes(&element)?;
+                        node.first_child().or_else(|| following(&node, root))
+                    }
+                    ElementAction::Unwrap => {
+                        let after = following(&node, root);
+                        let first_child = node.first_child();
+                        let parent = node.parent_node();
+                        if let Some(parent) = &parent {
+                            while let Some(child) = node.first_child() {
+                                parent.insert_before(&child, Some(&node))?;
+                            }
+                        }
+                        element.remove();
+                        // The children now stand where the element stood: visit them next.
+                        first_child.or(after)
+                    }
+                    ElementAction::Drop => {
+                        let after = following(&node, root);
+                        element.remove();
+                        after
+                    }
+                }
+            }
+            // Comments (where mutation-XSS payloads like to hide), processing instructions, CDATA.
+            _ => {
+                let after = following(&node, root);
+                if let Some(parent) = node.parent_node() {
+                    parent.remove_child(&node)?;
+                }
+                after
+            }
+        };
+    }
+    Ok(())
+}
+
+/// The next node in document order after `node` and all it contains, staying below `root`.
+fn following(node: &Node, root: &Node) -> Option<Node> {
+    let mut current = node.clone();
+    loop {
+        if let Some(sibling) = current.next_sibling() {
+            return Some(sibling);
+        }
+        let parent = current.parent_node()?;
+        if parent.is_same_node(Some(root)) {
+            return None;
+        }
+        current = parent;
+    }
+}
+
+fn action_for(element: &Element) -> ElementAction {
+    // Foreign content (SVG, MathML) follows other parsing rules: the classic
+    // namespace-confusion payloads live there, so none of it is kept.
+    if element.namespace_uri().as_deref() != Some(HTML_NAMESPACE) {
+        return ElementAction::Drop;
+    }
+    let type_attribute = element.get_attribute("type");
+    policy::element_action(&element.local_name(), type_attribute.as_deref())
+}
+
+fn clean_attributes(element: &Element) -> Result<(), JsValue> {
+    let names: Vec<String> = element
+        .get_attribute_names()
+        .iter()
+        .filter_map(|name| name.as_string())
+        .collect();
+    let current: Vec<(String, String)> = names
+        .iter()
+        .map(|name| {
+            let value = element.get_attribute(name).unwrap_or_default();
+            (name.clone(), value)
+        })
+        .collect();
+    let kept = policy::sanitize_attributes(&element.local_name(), &current);
+    for name in &names {
+        if !kept.iter().any(|(kept_name, _)| kept_name == name) {
+            element.remove_attribute(name)?;
+        }
+    }
+    for (name, value) in &kept {
+        let unchanged = current
+            .iter()
+            .any(|(old_name, old_value)| old_name == name && old_value == value);
+        if !unchanged {
+            element.set_attribute(name, value)?;
+        }
+    }
+    Ok(())
+}

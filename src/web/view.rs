@@ -1,0 +1,75 @@
+//! Building the DOM of a view from the pure HTML of [`crate::render::views`] and a rendered body.
+//!
+//! The view strings are the viewer's own markup with every article string escaped, so they
+//! may be set as `innerHTML`. The article body is the one part that may carry an article's
+//! raw HTML: it is parsed inertly, sanitised when the renderer says it carries raw HTML,
+//! and its nodes are moved into the page, never re-parsed.
+
+use crate::article::Article;
+use crate::catalog::{Catalog, Entry};
+use crate::render::{policy, render_body, views, BodyOptions};
+use crate::web::sanitize;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Document, DocumentFragment, Element};
+
+/// The whole `<article>` of an article page: header, diagnostics, body and footer.
+pub fn article_element(
+    document: &Document,
+    catalog: &Catalog,
+    entry: &Entry,
+) -> Result<Element, JsValue> {
+    let article = document.create_element("article")?;
+    article.set_class_name("article");
+    if let Some(lang) = entry.lang.as_deref().and_then(policy::clean_language_tag) {
+        article.set_attribute("lang", &lang)?;
+    }
+    if let Some(dir) = entry.dir {
+        article.set_attribute("dir", dir.as_str())?;
+    }
+    let mut top = views::article_header(entry);
+    top.push_str(&views::diagnostics_notice(entry));
+    article.set_inner_html(&top);
+
+    let body = document.create_element("div")?;
+    body.set_class_name("article-body");
+    if let Some(parsed) = catalog.article(entry.id) {
+        let fragment = body_fragment(document, &parsed)?;
+        route_anchor_links(&fragment, &entry.slug)?;
+        body.append_child(&fragment)?;
+    }
+    article.append_child(&body)?;
+
+    let (previous, next) = catalog.neighbours(entry.id);
+    article.insert_adjacent_html("beforeend", &views::article_footer(previous, next))?;
+    Ok(article)
+}
+
+/// The rendered body of an article as nodes ready to move into the page: sanitised
+/// whenever the renderer reports raw HTML from the article in it.
+pub fn body_fragment(document: &Document, article: &Article) -> Result<DocumentFragment, JsValue> {
+    let rendered = render_body(article, &BodyOptions::default());
+    if rendered.contains_raw_html {
+        sanitize::sanitized_fragment(document, &rendered.html)
+    } else {
+        sanitize::inert_fragment(document, &rendered.html)
+    }
+}
+
+/// Points the body's in-page anchor links (footnotes, tables of contents) at routes of
+/// this article, so the hash router keeps the article open when they are followed.
+fn route_anchor_links(fragment: &DocumentFragment, slug: &str) -> Result<(), JsValue> {
+    let links = fragment.query_selector_all("a[href^='#']")?;
+    for i in 0..links.length() {
+        let Some(link) = links
+            .item(i)
+            .and_then(|node| node.dyn_into::<Element>().ok())
+        else {
+            continue;
+        };
+        let href = link.get_attribute("href").unwrap_or_default();
+        if let Some(route) = views::anchor_href(slug, &href) {
+            link.set_attribute("href", &route)?;
+        }
+    }
+    Ok(())
+}
