@@ -9,6 +9,7 @@
 
 use crate::serve::Server;
 use crate::tools::{self, note, Toolbox};
+use std::fs;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
@@ -48,6 +49,9 @@ pub fn build_release(toolbox: &mut Toolbox, options: &BuildOptions) -> Result<()
         // The tools were ensured above; wasm-pack must never try to download one.
         "--mode",
         "no-install",
+        // wasm-opt runs below, and only when its input changed: wasm-pack would
+        // run it on every build, which costs half a minute even when nothing changed.
+        "--no-opt",
     ]);
     if let Some(articles) = &options.articles {
         let absolute = std::path::absolute(articles)
@@ -60,8 +64,129 @@ pub fn build_release(toolbox: &mut Toolbox, options: &BuildOptions) -> Result<()
     }
     run(
         command,
-        "wasm-pack build --release --target web --out-dir www/pkg",
-    )
+        "wasm-pack build --release --target web --out-dir www/pkg --no-pack --mode no-install --no-opt",
+    )?;
+    optimise_wasm(toolbox)
+}
+
+/// Runs wasm-opt over each module in `www/pkg` with the flags of Cargo.toml's
+/// `[package.metadata.wasm-pack.profile.release]`, reusing the previous output
+/// when the module and the flags are byte for byte the same as last time.
+fn optimise_wasm(toolbox: &Toolbox) -> Result<(), String> {
+    let root = toolbox.root();
+    let manifest = fs::read_to_string(root.join("Cargo.toml"))
+        .map_err(|error| format!("cannot read Cargo.toml: {error}"))?;
+    let Some(flags) = wasm_opt_flags(&manifest) else {
+        note("wasm-opt is disabled in Cargo.toml; the module stays unoptimised");
+        return Ok(());
+    };
+    let pkg = site_dir(root).join("pkg");
+    let modules: Vec<PathBuf> = fs::read_dir(&pkg)
+        .map_err(|error| format!("cannot read {}: {error}", pkg.display()))?
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .filter(|path| {
+            path.extension()
+                .is_some_and(|extension| extension == "wasm")
+        })
+        .collect();
+    let cache = target_dir(root).join("xtask/wasm-opt");
+    fs::create_dir_all(&cache)
+        .map_err(|error| format!("cannot create {}: {error}", cache.display()))?;
+    let flags_text = flags.join("\n");
+    for module in modules {
+        let name = module
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let input = fs::read(&module)
+            .map_err(|error| format!("cannot read {}: {error}", module.display()))?;
+        let cached_input = cache.join(format!("{name}.input"));
+        let cached_flags = cache.join(format!("{name}.flags"));
+        let cached_output = cache.join(format!("{name}.output"));
+        let unchanged = fs::read(&cached_input).ok().as_deref() == Some(&input[..])
+            && fs::read_to_string(&cached_flags).ok().as_deref() == Some(&flags_text[..])
+            && cached_output.is_file();
+        if unchanged {
+            note(&format!(
+                "{name} is unchanged: reusing the last wasm-opt output"
+            ));
+        } else {
+            note(&format!("optimising {name}: wasm-opt {}", flags.join(" ")));
+            let started = Instant::now();
+            // The old entry goes first, so that an interrupted run never pairs
+            // a new input with an old output.
+            let _ = fs::remove_file(&cached_input);
+            let mut command = toolbox.command("wasm-opt");
+            command
+                .arg(&module)
+                .arg("-o")
+                .arg(&cached_output)
+                .args(&flags);
+            run(command, &format!("wasm-opt {name}"))?;
+            fs::write(&cached_flags, &flags_text)
+                .and_then(|()| fs::write(&cached_input, &input))
+                .map_err(|error| format!("cannot write to {}: {error}", cache.display()))?;
+            note(&format!("wasm-opt took {}", seconds(started.elapsed())));
+        }
+        fs::copy(&cached_output, &module)
+            .map_err(|error| format!("cannot write {}: {error}", module.display()))?;
+    }
+    Ok(())
+}
+
+/// The wasm-opt flags of a release build, read as wasm-pack reads them: the
+/// `wasm-opt` array of `[package.metadata.wasm-pack.profile.release]` in
+/// Cargo.toml, `None` when it is `false`, and wasm-pack's default `-O` when absent.
+pub fn wasm_opt_flags(manifest: &str) -> Option<Vec<String>> {
+    let default = Some(vec!["-O".to_string()]);
+    let Some(section_start) = manifest
+        .lines()
+        .position(|line| line.trim() == "[package.metadata.wasm-pack.profile.release]")
+    else {
+        return default;
+    };
+    let mut value = String::new();
+    let mut inside = false;
+    for line in manifest.lines().skip(section_start + 1) {
+        let line = line.split('#').next().unwrap_or_default().trim();
+        if !inside {
+            if line.starts_with('[') {
+                break;
+            }
+            let Some(rest) = line.strip_prefix("wasm-opt") else {
+                continue;
+            };
+            let Some(rest) = rest.trim_start().strip_prefix('=') else {
+                continue;
+            };
+            inside = true;
+            value.push_str(rest.trim());
+        } else {
+            value.push(' ');
+            value.push_str(line);
+        }
+        if value == "false" {
+            return None;
+        }
+        if value.starts_with('[') && value.ends_with(']') {
+            let flags = value
+                .split('"')
+                .skip(1)
+                .step_by(2)
+                .map(str::to_string)
+                .collect();
+            return Some(flags);
+        }
+    }
+    default
+}
+
+/// Cargo's target folder: `$CARGO_TARGET_DIR`, or `target` in the project root.
+pub fn target_dir(root: &Path) -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR").filter(|value| !value.is_empty()) {
+        Some(dir) => std::path::absolute(&dir).unwrap_or_else(|_| PathBuf::from(dir)),
+        None => root.join("target"),
+    }
 }
 
 /// One step of `cargo xtask test`.
@@ -334,6 +459,35 @@ pub fn site_dir(root: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wasm_opt_flags_come_from_the_release_profile() {
+        let manifest = "[package]\nname = \"folio\"\n\n\
+            [package.metadata.wasm-pack.profile.release]\n\
+            # a comment\n\
+            wasm-opt = [\"-Os\", \"--enable-bulk-memory\"]\n\
+            [package.metadata.wasm-pack.profile.dev]\nwasm-opt = [\"-O0\"]\n";
+        assert_eq!(
+            wasm_opt_flags(manifest),
+            Some(vec!["-Os".to_string(), "--enable-bulk-memory".to_string()])
+        );
+        let multiline = "[package.metadata.wasm-pack.profile.release]\n\
+            wasm-opt = [\n  \"-Oz\",  # smallest\n  \"--strip-debug\",\n]\n";
+        assert_eq!(
+            wasm_opt_flags(multiline),
+            Some(vec!["-Oz".to_string(), "--strip-debug".to_string()])
+        );
+        let disabled = "[package.metadata.wasm-pack.profile.release]\nwasm-opt = false\n";
+        assert_eq!(wasm_opt_flags(disabled), None);
+        assert_eq!(wasm_opt_flags("[package]\n"), Some(vec!["-O".to_string()]));
+    }
+
+    #[test]
+    fn the_project_manifest_asks_for_size_optimisation() {
+        let manifest = include_str!("../../Cargo.toml");
+        let flags = wasm_opt_flags(manifest).expect("wasm-opt enabled");
+        assert_eq!(flags.first().map(String::as_str), Some("-Os"), "{flags:?}");
+    }
 
     #[test]
     fn durations_read_naturally() {
