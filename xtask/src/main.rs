@@ -1,4 +1,4 @@
-//! Folio's chores, in Rust: `cargo xtask serve`, `cargo xtask build`, `cargo xtask test`.
+//! Folio's chores, in Rust: `cargo xtask serve`, `build`, `test` and `tools`.
 //!
 //! The xtask pattern keeps the build steps in the repository, written in the
 //! project's own language, so that nothing needs to be remembered or installed by
@@ -29,6 +29,8 @@ Commands:
         build the site in release mode into www/pkg
   test [--only STEP]...
         run the checks CI runs, in order: fmt, clippy, test, browser, e2e
+  tools [--install]
+        show which tools are ready; with --install, install the missing ones
 
 Every command installs what it needs that is missing (the wasm32 target,
 wasm-pack, wasm-bindgen-cli at the Cargo.lock version, wasm-opt from npm, and,
@@ -83,6 +85,18 @@ fn run(args: &[String]) -> Result<bool, String> {
         "test" => {
             let only = parse_test_options(rest)?;
             pipeline::run_tests(&mut toolbox, &only)
+        }
+        "tools" => {
+            match rest {
+                [] => {}
+                [flag] if flag == "--install" => toolbox.ensure_all()?,
+                _ => return Err(format!("tools takes only --install\n\n{USAGE}")),
+            }
+            let report = toolbox.report();
+            for (ready, line) in &report {
+                println!("{} {line}", if *ready { "ok     " } else { "MISSING" });
+            }
+            Ok(report.iter().all(|(ready, _)| *ready))
         }
         "help" | "--help" | "-h" => {
             print!("{USAGE}");

@@ -181,11 +181,8 @@ impl Toolbox {
         true
     }
 
-    /// The Rust standard library for wasm32, added through rustup when missing.
-    pub fn ensure_wasm_target(&mut self) -> Result<(), String> {
-        if !self.once("wasm target") {
-            return Ok(());
-        }
+    /// Whether the active toolchain has the standard library for wasm32.
+    fn has_wasm_target(&self) -> Result<bool, String> {
         let rustc = env::var_os("RUSTC").unwrap_or_else(|| OsString::from("rustc"));
         let sysroot = Command::new(rustc)
             .args(["--print", "sysroot"])
@@ -194,12 +191,91 @@ impl Toolbox {
             .output()
             .map_err(|error| format!("cannot run rustc: {error}"))?;
         let sysroot = PathBuf::from(String::from_utf8_lossy(&sysroot.stdout).trim());
-        if sysroot
+        Ok(sysroot
             .join("lib/rustlib")
             .join(WASM_TARGET)
             .join("lib")
-            .is_dir()
-        {
+            .is_dir())
+    }
+
+    /// What the chores need and what this machine has, one line per tool, with
+    /// whether it is ready; nothing is installed.
+    pub fn report(&self) -> Vec<(bool, String)> {
+        let shown_path = |program: &str| {
+            self.find(program)
+                .map(|path| path.display().to_string())
+                .unwrap_or_else(|| "missing".to_string())
+        };
+        let mut lines = Vec::new();
+        let target = self.has_wasm_target().unwrap_or(false);
+        lines.push((target, format!("Rust target {WASM_TARGET}")));
+        let wasm_pack = self.version_of("wasm-pack");
+        lines.push((
+            wasm_pack.is_some(),
+            format!(
+                "wasm-pack {} ({})",
+                wasm_pack.as_deref().unwrap_or("-"),
+                shown_path("wasm-pack")
+            ),
+        ));
+        let wanted = self.wasm_bindgen_lock_version().unwrap_or_default();
+        let found = self.version_of("wasm-bindgen");
+        let runner = self.find("wasm-bindgen-test-runner").is_some();
+        lines.push((
+            decide_exact(found.as_deref(), &wanted) == Decision::Keep && runner,
+            format!(
+                "wasm-bindgen {} (Cargo.lock wants {wanted}; {}; test runner {})",
+                found.as_deref().unwrap_or("-"),
+                shown_path("wasm-bindgen"),
+                if runner { "present" } else { "missing" }
+            ),
+        ));
+        for program in ["node", "npm"] {
+            let ready = self.find(program).is_some();
+            lines.push((ready, format!("{program} ({})", shown_path(program))));
+        }
+        for (dir, what) in [
+            (npm_tools_dir(&self.root), "wasm-opt (npm binaryen)"),
+            (self.root.join("tests/e2e"), "end-to-end test packages"),
+        ] {
+            let lockfile = fs::read_to_string(dir.join("package-lock.json")).unwrap_or_default();
+            let stamp = fs::read_to_string(dir.join("node_modules/.xtask-lock")).ok();
+            let fresh = !npm_install_is_stale(&lockfile, stamp.as_deref());
+            let state = if fresh { "installed" } else { "npm ci needed" };
+            let shown_dir = shown(&dir, &self.root);
+            lines.push((fresh, format!("{what}: {state} in {shown_dir}")));
+        }
+        let chromium = self.chromium();
+        let chromium_path = chromium
+            .as_ref()
+            .map(|path| path.display().to_string())
+            .unwrap_or_else(|| "missing".to_string());
+        lines.push((chromium.is_some(), format!("chromium ({chromium_path})")));
+        let chromedriver = self.find("chromedriver").is_some();
+        lines.push((
+            chromedriver,
+            format!("chromedriver ({})", shown_path("chromedriver")),
+        ));
+        lines
+    }
+
+    /// Everything any chore needs, installed when missing.
+    pub fn ensure_all(&mut self) -> Result<(), String> {
+        self.ensure_wasm_target()?;
+        self.ensure_wasm_pack()?;
+        self.ensure_wasm_bindgen()?;
+        self.ensure_wasm_opt()?;
+        self.ensure_browser()?;
+        let e2e = self.root.join("tests/e2e");
+        self.ensure_npm_packages(&e2e, "the end-to-end test's packages", 15)
+    }
+
+    /// The Rust standard library for wasm32, added through rustup when missing.
+    pub fn ensure_wasm_target(&mut self) -> Result<(), String> {
+        if !self.once("wasm target") {
+            return Ok(());
+        }
+        if self.has_wasm_target()? {
             return Ok(());
         }
         note(&format!(
@@ -364,9 +440,7 @@ impl Toolbox {
     fn apt_install(&self, packages: &[&str], what: &str) -> Result<(), String> {
         let list = packages.join(" ");
         if !is_root() || self.find("apt-get").is_none() {
-            return Err(format!(
-                "{what} not found; install them with:\n    sudo apt-get install -y {list}"
-            ));
+            return Err(apt_advice(what, packages));
         }
         note(&format!("installing {what} with apt-get (about 60 s)…"));
         let install = || {
@@ -476,6 +550,14 @@ fn is_executable(path: &Path) -> bool {
     {
         path.is_file()
     }
+}
+
+/// What to tell a user who must install Debian packages themselves.
+pub fn apt_advice(what: &str, packages: &[&str]) -> String {
+    format!(
+        "{what} not found, and only root may install them; run:\n    sudo apt-get install -y {}",
+        packages.join(" ")
+    )
 }
 
 /// Whether this process runs as root, asked of `id` to stay free of libc.
@@ -617,6 +699,12 @@ version = "0.3.80"
             folders.get(1),
             Some(&PathBuf::from("/project/xtask/js/node_modules/.bin"))
         );
+    }
+
+    #[test]
+    fn users_who_are_not_root_are_told_the_exact_command() {
+        assert!(apt_advice("Chromium and chromedriver", BROWSER_PACKAGES)
+            .ends_with("\n    sudo apt-get install -y chromium chromium-driver"));
     }
 
     #[test]
