@@ -9,8 +9,9 @@
 //! and must keep the renderer's promise: without raw HTML, the output is safe as it is.
 //!
 //! `cargo test --test fuzz` runs a short pass (a few seconds) for CI;
-//! `FOLIO_FUZZ_ITERATIONS=10000000 cargo test --release --test fuzz -- --nocapture`
-//! (or `cargo xtask fuzz`) runs a long one. A failing input is written to
+//! `cargo xtask fuzz --iterations 10000000` runs a long one in release mode, through
+//! the variables of [`Settings`] (`FOLIO_FUZZ_ITERATIONS`, `_SEED`, `_MAX_LEN`,
+//! `_THREADS`, `_SECONDS`). A failing input is written to
 //! `target/fuzz-failures/` so it can become a regression fixture.
 
 use folio::article::parse_article;
@@ -252,34 +253,68 @@ fn run_one(path: &str, bytes: &[u8]) -> Result<Duration, String> {
     }
 }
 
-#[test]
-fn parsers_and_renderer_survive_generated_input() {
-    let iterations: u64 = std::env::var("FOLIO_FUZZ_ITERATIONS")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(3_000);
-    let seed: u64 = std::env::var("FOLIO_FUZZ_SEED")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(0x5EED);
-    let bases: Vec<Vec<u8>> = folio::catalog::bundled_files()
-        .iter()
-        .map(|f| f.bytes.to_vec())
-        .collect();
-    // Silence the default hook: a panic is reported below with the input that caused it.
-    panic::set_hook(Box::new(|_| {}));
+/// What one run of the harness is asked to do, from the environment.
+struct Settings {
+    /// Inputs to try in all (`FOLIO_FUZZ_ITERATIONS`, default 3,000: a few seconds for CI).
+    iterations: u64,
+    /// The generator's seed (`FOLIO_FUZZ_SEED`); thread `k` uses `seed + k`.
+    seed: u64,
+    /// Inputs longer than this are cut (`FOLIO_FUZZ_MAX_LEN`, default unlimited).
+    /// Long runs use a few KB, as libFuzzer does by default, to try more inputs per second.
+    max_len: usize,
+    /// Threads sharing the iterations (`FOLIO_FUZZ_THREADS`, default 1).
+    threads: u64,
+    /// Stop early after this many seconds (`FOLIO_FUZZ_SECONDS`), whatever the count.
+    seconds: Option<u64>,
+}
+
+fn env_number(name: &str) -> Option<u64> {
+    std::env::var(name).ok().and_then(|n| n.trim().parse().ok())
+}
+
+impl Settings {
+    fn from_env() -> Settings {
+        Settings {
+            iterations: env_number("FOLIO_FUZZ_ITERATIONS").unwrap_or(3_000),
+            seed: env_number("FOLIO_FUZZ_SEED").unwrap_or(0x5EED),
+            max_len: env_number("FOLIO_FUZZ_MAX_LEN")
+                .and_then(|n| usize::try_from(n).ok())
+                .unwrap_or(usize::MAX),
+            threads: env_number("FOLIO_FUZZ_THREADS").unwrap_or(1).clamp(1, 64),
+            seconds: env_number("FOLIO_FUZZ_SECONDS"),
+        }
+    }
+}
+
+/// A failing input: its number, file name, bytes and what went wrong.
+type Failure = (u64, &'static str, Vec<u8>, String);
+
+/// One thread's share: `iterations` inputs from `seed`, numbered from `first`, until `deadline`.
+/// Returns the number of inputs tried, the slowest time and the failures.
+fn fuzz_thread(
+    seed: u64,
+    first: u64,
+    iterations: u64,
+    max_len: usize,
+    deadline: Option<Instant>,
+    bases: &[Vec<u8>],
+) -> (u64, Duration, Vec<Failure>) {
     let mut random = Random(seed);
     let mut failures = Vec::new();
     let mut slowest = Duration::ZERO;
-    let started = Instant::now();
-    for i in 0..iterations {
-        let bytes = match (random.below(3), bases.is_empty()) {
+    let mut done = 0;
+    for i in first..first + iterations {
+        if i % 1024 == 0 && deadline.is_some_and(|deadline| Instant::now() >= deadline) {
+            break;
+        }
+        let mut bytes = match (random.below(3), bases.is_empty()) {
             (0, false) => {
                 let base = random.below(bases.len());
                 mutate(&mut random, &bases[base])
             }
             _ => generate(&mut random),
         };
+        bytes.truncate(max_len);
         let path = ["fuzz.md", "fuzz.txt", "fuzz.markdown"][random.below(3)];
         match run_one(path, &bytes) {
             Ok(elapsed) => {
@@ -291,11 +326,70 @@ fn parsers_and_renderer_survive_generated_input() {
             }
             Err(why) => failures.push((i, path, bytes, why)),
         }
+        done += 1;
     }
+    (done, slowest, failures)
+}
+
+#[test]
+fn parsers_and_renderer_survive_generated_input() {
+    let settings = Settings::from_env();
+    let bases: Vec<Vec<u8>> = folio::catalog::bundled_files()
+        .iter()
+        .map(|f| f.bytes.to_vec())
+        .collect();
+    // Silence the default hook: a panic is reported below with the input that caused it.
+    panic::set_hook(Box::new(|_| {}));
+    let started = Instant::now();
+    let deadline = settings
+        .seconds
+        .map(|seconds| started + Duration::from_secs(seconds));
+    let per_thread = settings.iterations.div_ceil(settings.threads);
+    let results: Vec<(u64, Duration, Vec<Failure>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..settings.threads)
+            .map(|k| {
+                let share = per_thread.min(settings.iterations.saturating_sub(k * per_thread));
+                let seed = settings.seed.wrapping_add(k);
+                let bases = &bases;
+                scope.spawn(move || {
+                    fuzz_thread(
+                        seed,
+                        k * per_thread,
+                        share,
+                        settings.max_len,
+                        deadline,
+                        bases,
+                    )
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|handle| {
+                handle.join().unwrap_or_else(|_| {
+                    let why = "a fuzz thread panicked outside the harness".to_string();
+                    (0, Duration::ZERO, vec![(0, "thread", Vec::new(), why)])
+                })
+            })
+            .collect()
+    });
     let _ = panic::take_hook();
+    let executed: u64 = results.iter().map(|(done, _, _)| done).sum();
+    let slowest = results
+        .iter()
+        .map(|(_, slowest, _)| *slowest)
+        .max()
+        .unwrap_or_default();
+    let failures: Vec<Failure> = results
+        .into_iter()
+        .flat_map(|(_, _, failures)| failures)
+        .collect();
     println!(
-        "fuzz: {iterations} inputs in {:.1?} (seed {seed}), slowest {slowest:.1?}, {} failures",
+        "fuzz: {executed} inputs in {:.1?} (seed {}, {} threads, max length {}), slowest {slowest:.1?}, {} failures",
         started.elapsed(),
+        settings.seed,
+        settings.threads,
+        if settings.max_len == usize::MAX { "unlimited".to_string() } else { settings.max_len.to_string() },
         failures.len()
     );
     if !failures.is_empty() {

@@ -130,7 +130,8 @@ pub fn format_for_path(path: &str) -> Option<Format> {
 /// Parses one article file. Never fails: problems become diagnostics.
 ///
 /// Decodes UTF-8 (invalid bytes become U+FFFD with a diagnostic at their line),
-/// drops a byte-order mark, turns CRLF and lone CR into LF, then runs the parser
+/// drops a byte-order mark, turns CRLF and lone CR into LF, replaces NUL with
+/// U+FFFD (with a diagnostic), then runs the parser
 /// for the file's format and fills the fallbacks (title from the file name,
 /// date from a `YYYY-MM-DD-` file-name prefix).
 pub fn parse_article(path: &str, bytes: &[u8]) -> Article {
@@ -184,7 +185,21 @@ fn decode(bytes: &[u8], diagnostics: &mut Vec<Diagnostic>) -> String {
             String::from_utf8_lossy(bytes).into_owned()
         }
     };
-    normalize_line_endings(text)
+    replace_nul(normalize_line_endings(text), diagnostics)
+}
+
+/// U+0000 becomes U+FFFD, as CommonMark asks "for security reasons": a NUL
+/// means different things to different parsers, and none in a browser.
+fn replace_nul(text: String, diagnostics: &mut Vec<Diagnostic>) -> String {
+    let Some(first) = text.find('\0') else {
+        return text;
+    };
+    let line = 1 + text.get(..first).unwrap_or_default().matches('\n').count() as u32;
+    diagnostics.push(Diagnostic::warning(
+        line,
+        "the file contains NUL bytes; they are shown as \u{FFFD}",
+    ));
+    text.replace('\0', "\u{FFFD}")
 }
 
 fn normalize_line_endings(text: String) -> String {
