@@ -3,12 +3,14 @@
 //! The xtask pattern keeps the build steps in the repository, written in the
 //! project's own language, so that nothing needs to be remembered or installed by
 //! hand: each command installs the tools it needs (see [`tools`]).
-//! It depends on the standard library only, so that it compiles in seconds.
+//! It depends on the standard library and, for `check-articles`, on Folio itself.
 //!
 //! - [`tools`]: finding and installing wasm-pack, wasm-bindgen, wasm-opt, Chromium;
 //! - [`pipeline`]: the release build and the steps of the test pipeline;
-//! - [`serve`]: the static file server for `www/`.
+//! - [`serve`]: the static file server for `www/`;
+//! - [`hardening`]: `check-articles` and `fuzz`.
 
+mod hardening;
 mod pipeline;
 mod serve;
 mod tools;
@@ -62,6 +64,9 @@ fn run(args: &[String]) -> Result<bool, String> {
     };
     let root = project_root();
     let mut toolbox = Toolbox::new(&root);
+    if let Some(result) = hardening::dispatch(&mut toolbox, command, rest) {
+        return result;
+    }
     match command.as_str() {
         "serve" => {
             let options = ServeOptions::parse(rest)?;
@@ -99,7 +104,7 @@ fn run(args: &[String]) -> Result<bool, String> {
             Ok(report.iter().all(|(ready, _)| *ready))
         }
         "help" | "--help" | "-h" => {
-            print!("{USAGE}");
+            print!("{USAGE}\nHardening:\n{}", hardening::USAGE);
             Ok(true)
         }
         other => Err(format!("unknown command {other:?}\n\n{USAGE}")),
