@@ -15,6 +15,8 @@
 //! and only catches hangs; the render budget is checked by the benchmarks.
 //! `BLESS=1 cargo test --test broken` rewrites the expected files.
 
+#![cfg(not(target_arch = "wasm32"))]
+
 use folio::article::slug::assign_slugs;
 use folio::article::{parse_article, Article};
 use folio::catalog::{Catalog, Entry, Source};

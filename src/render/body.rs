@@ -18,7 +18,8 @@
 //! Decisions:
 //! - heading ids are plain slugs (`intro`, `intro-2`) or the `{#custom}` id
 //!   reduced to `A-Z a-z 0-9 - _`, unique within the body; they are not prefixed,
-//!   so deep links stay readable. The renderer never writes `name` attributes,
+//!   so deep links stay readable, except that the viewer's own ids (`folio`,
+//!   `folio-…`) and ids starting with `_` or `-` get a `section-` prefix. The renderer never writes `name` attributes,
 //!   and an `id` on a heading can only shadow a `window` global that does not
 //!   exist, which Folio's own scripts never read;
 //! - footnote ids are `fn:N` and `fnref:N` (`fnref:N:K` for the K-th reference):
@@ -158,6 +159,13 @@ struct Ids {
 
 impl Ids {
     fn claim(&mut self, base: String) -> String {
+        // The viewer's own ids, and names scripts read as globals (`_x`, `__proto__`),
+        // stay out of the page: such a heading gets a prefixed id instead.
+        let base = if super::policy::is_reserved_id(&base) || base.starts_with(['_', '-']) {
+            format!("section-{base}")
+        } else {
+            base
+        };
         if !self.used.contains(&base) {
             self.used.insert(base.clone());
             return base;

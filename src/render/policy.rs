@@ -271,7 +271,7 @@ fn attribute_value(element: &str, name: &str, value: &str) -> Option<String> {
 }
 
 /// An id an article may carry: a letter, then letters, digits, `-` or `_`, at most 100
-/// characters, not starting with [`RESERVED_PREFIX`]. Requiring a leading letter keeps
+/// characters, not reserved ([`is_reserved_id`]). Requiring a leading letter keeps
 /// ids like `__proto__` or `_x` (names scripts read as globals) out of the page.
 pub fn clean_id(value: &str) -> Option<String> {
     let value = value.trim();
@@ -280,10 +280,18 @@ pub fn clean_id(value: &str) -> Option<String> {
     let well_formed = first.is_alphabetic()
         && chars.all(|c| c.is_alphanumeric() || c == '-' || c == '_')
         && value.chars().count() <= 100;
-    let reserved = value
-        .get(..RESERVED_PREFIX.len())
-        .is_some_and(|start| start.eq_ignore_ascii_case(RESERVED_PREFIX));
-    (well_formed && !reserved).then(|| value.to_string())
+    (well_formed && !is_reserved_id(value)).then(|| value.to_string())
+}
+
+/// Whether an id belongs to the viewer: `folio` (the mount point) or anything starting
+/// with [`RESERVED_PREFIX`], in any case. Neither the sanitiser nor the renderer's
+/// heading ids may use one, so an article never duplicates an id of the viewer's chrome.
+pub fn is_reserved_id(value: &str) -> bool {
+    let name = RESERVED_PREFIX.trim_end_matches('-');
+    value.eq_ignore_ascii_case(name)
+        || value
+            .get(..RESERVED_PREFIX.len())
+            .is_some_and(|start| start.eq_ignore_ascii_case(RESERVED_PREFIX))
 }
 
 /// The class names worth keeping: ASCII letters, digits, `-` and `_`, none reserved, at most eight.

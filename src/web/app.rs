@@ -18,7 +18,7 @@ use crate::catalog::Catalog;
 use crate::render::views::{self, Route};
 use crate::web::dom::{self, EventListener};
 use crate::web::error::message_of;
-use crate::web::view;
+use crate::web::{trusted_html, view};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
@@ -51,6 +51,8 @@ struct Shared {
     root: Element,
     /// The `<main>` that holds the current view.
     view: HtmlElement,
+    /// The articles this viewer shows.
+    catalog: Rc<Catalog>,
     current: RefCell<Option<Route>>,
     /// Where the reader was in the library when they opened an article, to return there.
     library_scroll: Cell<Option<f64>>,
@@ -59,8 +61,14 @@ struct Shared {
 /// Mounts a viewer into `root`, replacing its children (and any viewer already there).
 /// Returns the mount id that [`unmount`] takes.
 pub fn mount(root: &Element) -> Result<u32, JsValue> {
+    mount_catalog(root, catalog())
+}
+
+/// Mounts a viewer of the given catalog rather than the bundled one: for tests that
+/// feed whole hostile articles (front matter, file names) through the real views.
+pub fn mount_catalog(root: &Element, catalog: Rc<Catalog>) -> Result<u32, JsValue> {
     unmount_root(root);
-    let app = App::new(root)?;
+    let app = App::new(root, catalog)?;
     let id = NEXT_MOUNT_ID.with(|next| {
         let id = next.get();
         next.set(id.wrapping_add(1));
@@ -106,14 +114,14 @@ pub fn show_error_everywhere(message: &str) {
     let _ = MOUNTED.try_with(|mounted| {
         if let Ok(mounted) = mounted.try_borrow() {
             for (_, app) in mounted.iter() {
-                app.shared.view.set_inner_html(&html);
+                let _ = trusted_html::set_html(&app.shared.view, &html);
             }
         }
     });
 }
 
 impl App {
-    fn new(root: &Element) -> Result<App, JsValue> {
+    fn new(root: &Element, catalog: Rc<Catalog>) -> Result<App, JsValue> {
         let window = dom::window()?;
         let document = dom::document()?;
         root.replace_children_with_node_0();
@@ -126,9 +134,10 @@ impl App {
 
         let masthead = document.create_element("header")?;
         masthead.set_class_name("folio-masthead");
-        masthead.set_inner_html(
+        trusted_html::set_html(
+            &masthead,
             "<a class=\"folio-brand\" href=\"#/\"><span class=\"folio-brand-mark\" aria-hidden=\"true\">¶</span> Folio</a>",
-        );
+        )?;
 
         let view: HtmlElement = document.create_element("main")?.dyn_into()?;
         view.set_id("folio-main");
@@ -137,9 +146,10 @@ impl App {
 
         let colophon = document.create_element("footer")?;
         colophon.set_class_name("folio-colophon");
-        colophon.set_inner_html(
+        trusted_html::set_html(
+            &colophon,
             "<p>Rendered in your browser by Folio, from Rust compiled to WebAssembly.</p>",
-        );
+        )?;
 
         root.append_child(&skip_link)?;
         root.append_child(&masthead)?;
@@ -151,6 +161,7 @@ impl App {
             document,
             root: root.clone(),
             view,
+            catalog,
             current: RefCell::new(None),
             library_scroll: Cell::new(None),
         });
@@ -200,8 +211,7 @@ impl Shared {
         if let Err(thrown) = self.show(route, route_changed) {
             // Forget the route so that coming back to it tries again.
             self.current.replace(None);
-            self.view
-                .set_inner_html(&views::error_view(&message_of(&thrown)));
+            let _ = trusted_html::set_html(&self.view, &views::error_view(&message_of(&thrown)));
             self.document
                 .set_title(&views::document_title(Some("Error")));
         }
@@ -232,10 +242,10 @@ impl Shared {
         if previous == Some(Route::Library) {
             self.library_scroll.set(self.window.scroll_y().ok());
         }
-        let catalog = catalog();
+        let catalog = Rc::clone(&self.catalog);
         let title = match &route {
             Route::Library => {
-                self.view.set_inner_html(&views::library_view(&catalog));
+                trusted_html::set_html(&self.view, &views::library_view(&catalog))?;
                 None
             }
             Route::Article { slug, .. } => match catalog.find(slug) {
@@ -245,12 +255,12 @@ impl Shared {
                     Some(entry.title.clone())
                 }
                 None => {
-                    self.view.set_inner_html(&views::not_found_view());
+                    trusted_html::set_html(&self.view, &views::not_found_view())?;
                     Some("Not found".to_string())
                 }
             },
             Route::NotFound => {
-                self.view.set_inner_html(&views::not_found_view());
+                trusted_html::set_html(&self.view, &views::not_found_view())?;
                 Some("Not found".to_string())
             }
         };

@@ -12,13 +12,15 @@
 //! The start function mounts the viewer into the page's `#folio` element when there is one.
 //!
 //! Modules: [`app`] (the mounted viewer and its router), [`view`] (DOM of a view),
-//! [`sanitize`] (the sanitiser walk), [`dom`] (helpers, owned listeners),
+//! [`sanitize`] (the sanitiser walk), [`trusted_html`] (the Trusted Types policy, the
+//! only way HTML enters the page), [`dom`] (helpers, owned listeners),
 //! [`error`] (the one conversion to a JS `Error`).
 
 pub mod app;
 pub mod dom;
 pub mod error;
 pub mod sanitize;
+pub mod trusted_html;
 pub mod view;
 
 use error::js_error;

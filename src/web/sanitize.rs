@@ -18,7 +18,7 @@
 
 use crate::render::policy::{self, ElementAction};
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{Document, DocumentFragment, Element, HtmlTemplateElement, Node};
+use web_sys::{Document, DocumentFragment, Element, Node};
 
 const HTML_NAMESPACE: &str = "http://www.w3.org/1999/xhtml";
 
@@ -31,9 +31,7 @@ pub fn sanitized_fragment(document: &Document, html: &str) -> Result<DocumentFra
 
 /// `html` parsed inertly, as it is: for markup the renderer wrote itself, with no raw HTML in it.
 pub fn inert_fragment(document: &Document, html: &str) -> Result<DocumentFragment, JsValue> {
-    let template: HtmlTemplateElement = document.create_element("template")?.dyn_into()?;
-    template.set_inner_html(html);
-    Ok(template.content())
+    crate::web::trusted_html::fragment(document, html)
 }
 
 /// Sanitises everything below `root` in place; `root` itself is left alone.

@@ -8,7 +8,7 @@
 use crate::article::Article;
 use crate::catalog::{Catalog, Entry};
 use crate::render::{policy, render_body, views, BodyOptions};
-use crate::web::sanitize;
+use crate::web::{sanitize, trusted_html};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, DocumentFragment, Element};
 
@@ -28,7 +28,7 @@ pub fn article_element(
     }
     let mut top = views::article_header(entry);
     top.push_str(&views::diagnostics_notice(entry));
-    article.set_inner_html(&top);
+    trusted_html::set_html(&article, &top)?;
 
     let body = document.create_element("div")?;
     body.set_class_name("article-body");
@@ -40,7 +40,7 @@ pub fn article_element(
     article.append_child(&body)?;
 
     let (previous, next) = catalog.neighbours(entry.id);
-    article.insert_adjacent_html("beforeend", &views::article_footer(previous, next))?;
+    trusted_html::append_html(&article, &views::article_footer(previous, next))?;
     Ok(article)
 }
 

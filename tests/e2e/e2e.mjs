@@ -297,6 +297,34 @@ const checks = [
   ],
 ];
 
+// Hardening (issue 5): under the page's CSP, Trusted Types reject an unsanitised
+// innerHTML write, while every other check runs with them enforced. The probe is a
+// page of its own, without openPage's listeners: the rejection it provokes is
+// logged as a console error and a CSP violation, which are expected here.
+checks.push([
+  'Trusted Types reject an unsanitised innerHTML write',
+  async (page) => {
+    const probe = await page.context().newPage();
+    try {
+      await probe.goto(siteUrl);
+      await waitForLibrary(probe);
+      const outcome = await probe.evaluate(() => {
+        try {
+          document.body.innerHTML = '<img src=x onerror="window.__folio_xss = 1">';
+          return 'accepted';
+        } catch (error) {
+          return error instanceof TypeError ? 'TypeError' : `${error.name}: ${error.message}`;
+        }
+      });
+      assert(outcome === 'TypeError', `the innerHTML write was ${outcome}, not a TypeError`);
+      await waitForLibrary(probe);
+      assert((await probe.evaluate(() => window.__folio_xss)) === undefined, 'the payload ran');
+    } finally {
+      await probe.close();
+    }
+  },
+]);
+
 /// Fails at once, rather than after every check's timeout, when a site is not served.
 async function preflight() {
   for (const url of [siteUrl, subPathUrl]) {

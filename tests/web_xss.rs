@@ -1,0 +1,545 @@
+//! The XSS suite: every vector of `tests/fixtures/xss/vectors.txt`, through the real
+//! pipeline and the real views, in the browser.
+//!
+//! Run with `wasm-pack test --headless --chrome` (with the other browser tests).
+//! Each vector becomes a whole article file ([`article_for`]: in its body, one front
+//! matter value, a part of a plain-text news article, or its file name). A catalog of
+//! that article and a harmless one is mounted with the real viewer
+//! (`web::app::mount_catalog`); the test opens the library, then the article, waits for
+//! load and error handlers to fire, and then requires that:
+//! - no script ran: `window.__folio_xss` stays unset, and `alert`, `confirm`, `prompt`,
+//!   `print` and `open` (replaced here) were never called;
+//! - the page did not navigate, and `<head>` gained nothing;
+//! - nothing dangerous survived in the DOM (forbidden elements, handlers, styles,
+//!   script URLs, `target` without `rel="noopener"`, links out without `noopener noreferrer`,
+//!   the viewer's reserved ids and classes);
+//! - `document.title` is the article's title as text;
+//! - the viewer still works: routing back to `#/` shows the library with both articles.
+//!
+//! A control test shows that the harness does see a payload run when markup is
+//! inserted without the sanitiser, so the suite cannot pass by accident.
+
+#![cfg(target_arch = "wasm32")]
+
+use folio::article::slug::assign_slugs;
+use folio::catalog::{Catalog, Source};
+use folio::render::views;
+use folio::web::{self, app};
+use js_sys::{Function, Object, Promise, Reflect};
+use std::borrow::Cow;
+use std::rc::Rc;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+use web_sys::{Document, Element, Window};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const VECTORS: &str = include_str!("fixtures/xss/vectors.txt");
+const SENTINEL: &str = "__folio_xss";
+const COMPANION_PATH: &str = "articles/companion.md";
+const COMPANION_TITLE: &str = "A harmless companion";
+
+fn window() -> Window {
+    web_sys::window().expect("a window")
+}
+
+fn document() -> Document {
+    window().document().expect("a document")
+}
+
+/// Resolves after `ms` milliseconds of event-loop time.
+async fn sleep(ms: i32) {
+    let promise = Promise::new(&mut |resolve, _| {
+        window()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .expect("setTimeout");
+    });
+    JsFuture::from(promise).await.expect("timer");
+}
+
+/// Waits until `condition` holds, for at most two seconds; returns whether it did.
+async fn wait_until(mut condition: impl FnMut() -> bool) -> bool {
+    for _ in 0..200 {
+        if condition() {
+            return true;
+        }
+        sleep(10).await;
+    }
+    condition()
+}
+
+fn fresh_container() -> Element {
+    let container = document().create_element("div").expect("div");
+    document()
+        .body()
+        .expect("body")
+        .append_child(&container)
+        .expect("attach");
+    container
+}
+
+/// One vector of the data file.
+struct Vector {
+    place: String,
+    name: String,
+    payload: String,
+}
+
+/// The blocks of `vectors.txt`: `=== place: name` and the payload lines after it.
+fn vectors() -> Vec<Vector> {
+    let mut vectors: Vec<Vector> = Vec::new();
+    for line in VECTORS.lines() {
+        if let Some(header) = line.strip_prefix("=== ") {
+            let (place, name) = header.split_once(": ").expect("`=== place: name`");
+            vectors.push(Vector {
+                place: place.to_string(),
+                name: name.to_string(),
+                payload: String::new(),
+            });
+        } else if let Some(vector) = vectors.last_mut() {
+            vector.payload.push_str(line);
+            vector.payload.push('\n');
+        }
+    }
+    for vector in &mut vectors {
+        let trimmed = vector.payload.trim_end_matches('\n');
+        vector.payload = unescape(trimmed);
+    }
+    vectors
+}
+
+/// `\u{HEX}` sequences as the characters they name.
+fn unescape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("\\u{") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 3..];
+        let end = after.find('}').expect("a closed \\u{…}");
+        let code = u32::from_str_radix(&after[..end], 16).expect("hex digits");
+        out.push(char::from_u32(code).expect("a character"));
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A front matter value as a YAML single-quoted scalar: only `'` needs escaping.
+fn yaml_quoted(value: &str) -> String {
+    assert!(!value.contains('\n'), "front matter payloads are one line");
+    format!("'{}'", value.replace('\'', "''"))
+}
+
+/// The article file that carries `payload` at `place`: its path and bytes.
+fn article_for(place: &str, payload: &str) -> (String, String) {
+    let markdown = |front_matter: &str, body: &str| {
+        (
+            "articles/vector.md".to_string(),
+            format!("---\n{front_matter}\n---\n\n{body}\n"),
+        )
+    };
+    let news = |text: String| ("articles/vector.txt".to_string(), text);
+    let quoted = || yaml_quoted(payload);
+    match place {
+        "body" => markdown("title: A vector in the body", payload),
+        "title" => markdown(&format!("title: {}", quoted()), "Body."),
+        "author" => markdown(
+            &format!("title: Author\nauthor: {}", quoted()),
+            "Body.",
+        ),
+        "tags" => markdown(
+            &format!("title: Tags\ntags: [{}, plain]", quoted()),
+            "Body.",
+        ),
+        "summary" | "source" | "source_url" | "lang" | "dir" | "date" | "updated" => markdown(
+            &format!("title: Front matter {place}\nsource: Site\n{place}: {}", quoted()),
+            "Body.",
+        ),
+        "headline" => news(format!(
+            "{payload} — Publication\n\n8 March 2022 09:01\n\nFirst paragraph.\n\nSecond paragraph.\n"
+        )),
+        "publication" => news(format!(
+            "A headline — {payload}\n\n8 March 2022 09:01\n\nFirst paragraph.\n\nSecond paragraph.\n"
+        )),
+        "dateline" => news(format!(
+            "A headline — Publication\n\n{payload}\n\nFirst paragraph.\n\nSecond paragraph.\n"
+        )),
+        "news-paragraph" => news(format!(
+            "A headline — Publication\n\n8 March 2022 09:01\n\nFirst paragraph.\n\n{payload}\n\nLast paragraph.\n"
+        )),
+        "news-related" => news(format!(
+            "A headline — Publication\n\n8 March 2022 09:01\n\nFirst paragraph.\n\nSecond paragraph.\n\n{payload}\n\nSource link\n"
+        )),
+        "filename" => (format!("articles/{payload}.md"), "Body only.\n".to_string()),
+        other => panic!("unknown place {other:?} in vectors.txt"),
+    }
+}
+
+/// A catalog of the vector's article and a harmless companion, slugged as the build does.
+fn catalog_for(path: &str, text: &str) -> (Rc<Catalog>, String) {
+    let paths = [path, COMPANION_PATH];
+    let slugs = assign_slugs(&paths);
+    let companion = format!("---\ntitle: {COMPANION_TITLE}\ndate: 2020-01-01\n---\n\nHarmless.\n");
+    let sources = vec![
+        Source {
+            path: Cow::Owned(path.to_string()),
+            slug: Cow::Owned(slugs[0].slug.clone()),
+            bytes: Cow::Owned(text.as_bytes().to_vec()),
+        },
+        Source {
+            path: Cow::Borrowed(COMPANION_PATH),
+            slug: Cow::Owned(slugs[1].slug.clone()),
+            bytes: Cow::Owned(companion.into_bytes()),
+        },
+    ];
+    (
+        Rc::new(Catalog::from_sources(sources)),
+        slugs[0].slug.clone(),
+    )
+}
+
+/// Replaces the dialogs (and `window.open`) with functions that set the sentinel.
+fn trap_dialogs() {
+    let trap = Function::new_no_args("window.__folio_xss = 'a dialog or window.open was called'");
+    for name in ["alert", "confirm", "prompt", "print", "open"] {
+        Reflect::set(&window(), &name.into(), &trap).expect("replace a dialog");
+    }
+}
+
+fn reset_sentinel() {
+    Reflect::delete_property(window().unchecked_ref::<Object>(), &SENTINEL.into())
+        .expect("reset the sentinel");
+}
+
+fn sentinel() -> JsValue {
+    Reflect::get(&window(), &SENTINEL.into()).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// The location without its hash: what a navigation would change.
+fn page_address() -> String {
+    let location = window().location();
+    format!(
+        "{}{}{}",
+        location.origin().unwrap_or_default(),
+        location.pathname().unwrap_or_default(),
+        location.search().unwrap_or_default()
+    )
+}
+
+fn head_element_count() -> u32 {
+    document()
+        .query_selector("head")
+        .ok()
+        .flatten()
+        .map_or(0, |head| head.child_element_count())
+}
+
+fn main_heading(root: &Element) -> String {
+    root.query_selector("main h1")
+        .ok()
+        .flatten()
+        .and_then(|h1| h1.text_content())
+        .unwrap_or_default()
+}
+
+#[wasm_bindgen_test]
+async fn every_vector_is_neutralised_in_every_place() {
+    web::init();
+    trap_dialogs();
+    // Setting the title creates a <title> in <head> when there is none: do it before counting.
+    document().set_title("Folio XSS suite");
+    let vectors = vectors();
+    assert!(vectors.len() >= 150, "only {} vectors", vectors.len());
+    let mut failures = Vec::new();
+    for vector in &vectors {
+        if let Err(problem) = check_vector(vector).await {
+            failures.push(format!("{}: {}: {problem}", vector.place, vector.name));
+        }
+    }
+    window().location().set_hash("#/").expect("hash");
+    assert!(
+        failures.is_empty(),
+        "{} of {} vectors got through:\n{}",
+        failures.len(),
+        vectors.len(),
+        failures.join("\n")
+    );
+}
+
+async fn check_vector(vector: &Vector) -> Result<(), String> {
+    let (path, text) = article_for(&vector.place, &vector.payload);
+    let (catalog, slug) = catalog_for(&path, &text);
+    let entry = catalog
+        .find(&slug)
+        .ok_or("the article is not in the catalog")?;
+    let title = entry.title.clone();
+    let companion_slug = catalog
+        .entries()
+        .iter()
+        .find(|e| e.path == COMPANION_PATH)
+        .map(|e| e.slug.clone())
+        .ok_or("no companion")?;
+
+    window()
+        .location()
+        .set_hash("#/")
+        .map_err(|e| format!("{e:?}"))?;
+    sleep(0).await;
+    reset_sentinel();
+    let address = page_address();
+    let head_children = head_element_count();
+    let root = fresh_container();
+    let mounted = app::mount_catalog(&root, Rc::clone(&catalog)).map_err(|e| format!("{e:?}"))?;
+    let mut problems = Vec::new();
+
+    // The library lists the article with whatever its title, author and summary hold.
+    if main_heading(&root) != "Articles" {
+        problems.push(format!(
+            "the library did not show: {:?}",
+            main_heading(&root)
+        ));
+    }
+    check_dom(&root, "library", &mut problems)?;
+
+    // The article page.
+    window()
+        .location()
+        .set_hash(&views::article_href(&slug))
+        .map_err(|e| format!("{e:?}"))?;
+    let opened = wait_until(|| {
+        root.query_selector("main article.article")
+            .ok()
+            .flatten()
+            .is_some()
+    })
+    .await;
+    if !opened {
+        problems.push("the article did not open".to_string());
+    }
+    // Time for image errors, loads, toggles and focus handlers to fire.
+    sleep(120).await;
+    check_dom(&root, "article", &mut problems)?;
+    let expected_title = views::document_title(Some(&title));
+    if document().title() != expected_title {
+        problems.push(format!(
+            "document.title is {:?}, not {expected_title:?}",
+            document().title()
+        ));
+    }
+    let shown_title = main_heading(&root);
+    if shown_title != title {
+        problems.push(format!(
+            "the heading shows {shown_title:?}, not the title {title:?}"
+        ));
+    }
+
+    // The viewer still routes: back to the library, with both articles.
+    window()
+        .location()
+        .set_hash("#/")
+        .map_err(|e| format!("{e:?}"))?;
+    let back = wait_until(|| main_heading(&root) == "Articles").await;
+    if !back {
+        problems.push(format!(
+            "routing to #/ no longer shows the library: {:?}",
+            main_heading(&root)
+        ));
+    }
+    for wanted in [&slug, &companion_slug] {
+        let selector = format!("main .library a[href=\"{}\"]", views::article_href(wanted));
+        if root.query_selector(&selector).ok().flatten().is_none() {
+            problems.push(format!("the library does not link {wanted}"));
+        }
+    }
+
+    let ran = sentinel();
+    if !ran.is_undefined() {
+        problems.push(format!("script ran: window.{SENTINEL} = {ran:?}"));
+    }
+    if page_address() != address {
+        problems.push(format!("the page navigated to {}", page_address()));
+    }
+    let head_now = head_element_count();
+    if head_now != head_children {
+        problems.push(format!(
+            "<head> went from {head_children} to {head_now} elements"
+        ));
+    }
+    if !app::unmount(mounted) {
+        problems.push("the viewer was gone before unmounting".to_string());
+    }
+    root.remove();
+    reset_sentinel();
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("; "))
+    }
+}
+
+/// Elements no article may bring into the page.
+const FORBIDDEN_SELECTOR: &str = "script, style, iframe, frame, frameset, object, embed, applet, \
+     svg, math, base, meta, link, form, button, textarea, select, template, noscript, \
+     audio, video, source, xmp, portal, dialog, param, area, map, input:not([type=checkbox])";
+
+/// Looks for anything dangerous under `root`, outside the viewer's own chrome.
+fn check_dom(root: &Element, view: &str, problems: &mut Vec<String>) -> Result<(), String> {
+    let forbidden = root
+        .query_selector_all(FORBIDDEN_SELECTOR)
+        .map_err(|e| format!("{e:?}"))?;
+    if forbidden.length() > 0 {
+        problems.push(format!(
+            "{view}: {} forbidden elements in {}",
+            forbidden.length(),
+            root.inner_html()
+        ));
+    }
+    let elements = root.query_selector_all("*").map_err(|e| format!("{e:?}"))?;
+    for i in 0..elements.length() {
+        let Some(element) = elements.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
+            continue;
+        };
+        // The viewer's own elements: the root's children and what is inside its masthead and colophon.
+        let viewer_chrome = element
+            .parent_element()
+            .is_some_and(|parent| parent.is_same_node(Some(root)))
+            || element
+                .closest(".folio-masthead, .folio-colophon")
+                .ok()
+                .flatten()
+                .is_some();
+        for name in element
+            .get_attribute_names()
+            .iter()
+            .filter_map(|n| n.as_string())
+        {
+            let value = element.get_attribute(&name).unwrap_or_default();
+            if let Some(problem) = dangerous_attribute(&name, &value, viewer_chrome) {
+                problems.push(format!("{view}: <{}> {problem}", element.local_name()));
+            }
+        }
+        if element.local_name() == "a" {
+            let rel = element.get_attribute("rel").unwrap_or_default();
+            let href = element.get_attribute("href").unwrap_or_default();
+            if element.has_attribute("target") && !rel.contains("noopener") {
+                problems.push(format!("{view}: a target without rel=noopener"));
+            }
+            let external =
+                href.starts_with("http:") || href.starts_with("https:") || href.starts_with("//");
+            if external && !(rel.contains("noopener") && rel.contains("noreferrer")) {
+                problems.push(format!("{view}: a link out to {href:?} with rel={rel:?}"));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// What is wrong with an attribute that survived, if anything.
+fn dangerous_attribute(name: &str, value: &str, viewer_chrome: bool) -> Option<String> {
+    let name = name.to_ascii_lowercase();
+    if name.starts_with("on")
+        || matches!(
+            name.as_str(),
+            "style"
+                | "srcdoc"
+                | "formaction"
+                | "action"
+                | "name"
+                | "srcset"
+                | "ping"
+                | "contenteditable"
+                | "autofocus"
+                | "popover"
+                | "usemap"
+        )
+        || name.contains(':')
+    {
+        return Some(format!("kept attribute {name}={value:?}"));
+    }
+    if !viewer_chrome {
+        if name == "id" && (value.starts_with("folio") || value.starts_with('_')) {
+            return Some(format!("kept reserved id {value:?}"));
+        }
+        // `location`, `alert`, `trustedTypes`… as ids are harmless: named access never
+        // shadows a property the window already has. Only names that are not yet
+        // globals can be clobbered, and the sentinel is one of those.
+        if name == "class" && value.split_whitespace().any(|c| c.starts_with("folio-")) {
+            return Some(format!("kept reserved class {value:?}"));
+        }
+    }
+    if matches!(name.as_str(), "href" | "src" | "cite" | "poster" | "data") {
+        // What the URL parser would see: no whitespace or control characters, any case.
+        let squeezed: String = value
+            .chars()
+            .filter(|c| !c.is_whitespace() && !c.is_control())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if ["javascript:", "vbscript:", "data:", "file:"]
+            .iter()
+            .any(|scheme| squeezed.starts_with(scheme))
+        {
+            return Some(format!("kept {name}={value:?}"));
+        }
+    }
+    None
+}
+
+#[wasm_bindgen_test]
+fn the_data_file_names_every_place_article_text_reaches() {
+    let vectors = vectors();
+    for place in [
+        "body",
+        "title",
+        "author",
+        "tags",
+        "summary",
+        "source",
+        "source_url",
+        "headline",
+        "publication",
+        "dateline",
+        "news-paragraph",
+        "news-related",
+        "filename",
+    ] {
+        assert!(
+            vectors.iter().any(|vector| vector.place == place),
+            "no vector goes into the {place}"
+        );
+    }
+    for vector in &vectors {
+        assert!(!vector.payload.trim().is_empty(), "{}: empty", vector.name);
+    }
+}
+
+/// The control: the same checks see a payload run when the sanitiser is skipped.
+/// Without it the suite above could pass because payloads never run in this page.
+#[wasm_bindgen_test]
+async fn the_harness_sees_unsanitised_payloads_run() {
+    reset_sentinel();
+    let container = fresh_container();
+    let fragment = web::sanitize::inert_fragment(
+        &document(),
+        r#"<img src="x" onerror="window.__folio_xss=1">"#,
+    )
+    .expect("parse");
+    // Nothing runs while the markup sits in the inert template.
+    sleep(150).await;
+    assert!(sentinel().is_undefined());
+    container.append_child(&fragment).expect("insert");
+    let ran = wait_until(|| !sentinel().is_undefined()).await;
+    container.remove();
+    reset_sentinel();
+    assert!(ran, "an unsanitised onerror handler runs in this page");
+}
+
+/// And a replaced dialog sets the sentinel too.
+#[wasm_bindgen_test]
+fn the_harness_sees_dialogs() {
+    trap_dialogs();
+    reset_sentinel();
+    window().alert_with_message("x").expect("alert");
+    assert!(!sentinel().is_undefined(), "alert() sets the sentinel");
+    reset_sentinel();
+}
