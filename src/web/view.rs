@@ -7,12 +7,13 @@
 
 use crate::article::Article;
 use crate::catalog::{Catalog, Entry};
-use crate::render::{policy, render_body, views, BodyOptions};
+use crate::reading::toc;
+use crate::render::{policy, render_body, views, BodyOptions, RenderedBody};
 use crate::web::sanitize;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, DocumentFragment, Element};
 
-/// The whole `<article>` of an article page: header, diagnostics, body and footer.
+/// The whole `<article>` of an article page: header, diagnostics, contents, body and footer.
 pub fn article_element(
     document: &Document,
     catalog: &Catalog,
@@ -23,9 +24,10 @@ pub fn article_element(
     if let Some(lang) = entry.lang.as_deref().and_then(policy::clean_language_tag) {
         article.set_attribute("lang", &lang)?;
     }
-    if let Some(dir) = entry.dir {
-        article.set_attribute("dir", dir.as_str())?;
-    }
+    // Without a declared direction the text decides (its first strong character), so an
+    // Arabic or Hebrew article reads right to left; `lang` otherwise comes from `<html>`.
+    let dir = entry.dir.map_or("auto", |dir| dir.as_str());
+    article.set_attribute("dir", dir)?;
     let mut top = views::article_header(entry);
     top.push_str(&views::diagnostics_notice(entry));
     article.set_inner_html(&top);
@@ -33,7 +35,11 @@ pub fn article_element(
     let body = document.create_element("div")?;
     body.set_class_name("article-body");
     if let Some(parsed) = catalog.article(entry.id) {
-        let fragment = body_fragment(document, &parsed)?;
+        let rendered = render_body(&parsed, &BodyOptions::default());
+        if let Some(toc) = toc::toc_html(&entry.slug, &rendered.headings) {
+            article.insert_adjacent_html("beforeend", &toc)?;
+        }
+        let fragment = rendered_fragment(document, &rendered)?;
         route_anchor_links(&fragment, &entry.slug)?;
         body.append_child(&fragment)?;
     }
@@ -47,7 +53,13 @@ pub fn article_element(
 /// The rendered body of an article as nodes ready to move into the page: sanitised
 /// whenever the renderer reports raw HTML from the article in it.
 pub fn body_fragment(document: &Document, article: &Article) -> Result<DocumentFragment, JsValue> {
-    let rendered = render_body(article, &BodyOptions::default());
+    rendered_fragment(document, &render_body(article, &BodyOptions::default()))
+}
+
+fn rendered_fragment(
+    document: &Document,
+    rendered: &RenderedBody,
+) -> Result<DocumentFragment, JsValue> {
     if rendered.contains_raw_html {
         sanitize::sanitized_fragment(document, &rendered.html)
     } else {
