@@ -28,12 +28,12 @@ pub fn settings_html(prefs: &Prefs, suffix: u32) -> String {
     push_radio_group(&mut out, "Theme", "theme", prefs.theme);
     out.push_str(
         "<fieldset class=\"reader-size\"><legend>Text size</legend>\
-         <button type=\"button\" data-size-step=\"-1\" aria-label=\"Smaller text\">A−</button>\
+         <button type=\"button\" data-size-step=\"-1\"><span aria-hidden=\"true\">A−</span><span class=\"visually-hidden\">Smaller text</span></button>\
          <output class=\"reader-size-value\" aria-live=\"polite\">",
     );
     out.push_str(&size_words(prefs.font_size));
     out.push_str(
-        "</output><button type=\"button\" data-size-step=\"1\" aria-label=\"Larger text\">A+</button></fieldset>",
+        "</output><button type=\"button\" data-size-step=\"1\"><span aria-hidden=\"true\">A+</span><span class=\"visually-hidden\">Larger text</span></button></fieldset>",
     );
     push_radio_group(&mut out, "Line width", "width", prefs.width);
     push_radio_group(&mut out, "Line spacing", "leading", prefs.leading);

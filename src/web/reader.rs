@@ -301,6 +301,15 @@ impl Reader {
     fn enhance_article(&self, slug: &str, article: &HtmlElement, deep_link: bool) {
         let headings = self.add_heading_anchors(slug, article);
         self.add_copy_buttons(article);
+        // Wide tables scroll sideways inside the column: keyboard users need to reach them.
+        if let Ok(tables) = article.query_selector_all(".article-body .table-scroll") {
+            for table in (0..tables.length())
+                .filter_map(|i| tables.item(i))
+                .filter_map(|n| n.dyn_into::<Element>().ok())
+            {
+                let _ = table.set_attribute("tabindex", "0");
+            }
+        }
         let (observer, callback) = self.observe_sections(article, &headings);
         let stored = storage(&self.window).and_then(|s| {
             s.get_item(&position::storage_key(slug))
@@ -400,6 +409,8 @@ impl Reader {
                 button.set_attribute("aria-label", &name)?;
                 button.set_text_content(Some("Copy"));
                 bar.append_child(&button)?;
+                // A long line scrolls the block sideways: keyboard users need to reach it.
+                pre.set_attribute("tabindex", "0")?;
                 pre.before_with_node_1(&wrapper)?;
                 wrapper.append_child(&bar)?;
                 wrapper.append_child(&pre)?;

@@ -41,6 +41,7 @@ pub fn article_element(
         }
         let fragment = rendered_fragment(document, &rendered)?;
         route_anchor_links(&fragment, &entry.slug)?;
+        label_task_checkboxes(&fragment)?;
         body.append_child(&fragment)?;
     }
     article.append_child(&body)?;
@@ -81,6 +82,36 @@ fn route_anchor_links(fragment: &DocumentFragment, slug: &str) -> Result<(), JsV
         let href = link.get_attribute("href").unwrap_or_default();
         if let Some(route) = views::anchor_href(slug, &href) {
             link.set_attribute("href", &route)?;
+        }
+    }
+    Ok(())
+}
+
+/// Gives each task-list checkbox the text of its item as its name, so a screen reader
+/// says what is done rather than an unnamed checkbox.
+fn label_task_checkboxes(fragment: &DocumentFragment) -> Result<(), JsValue> {
+    let boxes = fragment.query_selector_all("li > input[type='checkbox']")?;
+    for i in 0..boxes.length() {
+        let Some(checkbox) = boxes
+            .item(i)
+            .and_then(|node| node.dyn_into::<Element>().ok())
+        else {
+            continue;
+        };
+        if checkbox.has_attribute("aria-label") {
+            continue;
+        }
+        let text = checkbox
+            .parent_element()
+            .and_then(|item| item.text_content())
+            .unwrap_or_default();
+        let text: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let name = match text.char_indices().nth(120) {
+            Some((cut, _)) => format!("{}…", text.get(..cut).unwrap_or_default()),
+            None => text,
+        };
+        if !name.is_empty() {
+            checkbox.set_attribute("aria-label", &name)?;
         }
     }
     Ok(())
