@@ -423,3 +423,34 @@ async fn positions_are_offered_back_and_marked_in_the_library() {
     window().location().set_hash("#/").expect("hash");
     window().scroll_to_with_x_and_y(0.0, 0.0);
 }
+
+#[wasm_bindgen_test]
+async fn leaving_an_article_right_after_scrolling_keeps_the_position() {
+    let (root, viewer) = mounted_at(&format!("#/a/{SHOWCASE_SLUG}")).await;
+    let key = position::storage_key(SHOWCASE_SLUG);
+    // Past the moments after opening, in which scrolling is the viewer's own.
+    sleep(500).await;
+    let article = find(&root, "article.article").expect("article");
+    let rect = article.get_bounding_client_rect();
+    let viewport = window()
+        .inner_height()
+        .expect("height")
+        .as_f64()
+        .expect("number");
+    let top = rect.top() + window().scroll_y().expect("scroll");
+    window().scroll_to_with_x_and_y(0.0, top + 0.5 * (rect.height() - viewport));
+    // One frame for the scroll event, far less than the save's throttle.
+    sleep(30).await;
+    window().location().set_hash("#/").expect("hash");
+    let listed = wait_until(|| find(&root, ".card").is_some()).await;
+    assert!(listed, "back in the library");
+    let stored = storage()
+        .get_item(&key)
+        .expect("read")
+        .expect("a stored position");
+    let position = position::Position::parse(&stored).expect("a position");
+    assert!(!position.read, "{stored}");
+    assert!((0.3..0.7).contains(&position.fraction), "{stored}");
+    finish(root, viewer);
+    window().scroll_to_with_x_and_y(0.0, 0.0);
+}

@@ -262,7 +262,7 @@ impl Shared {
         };
         self.document
             .set_title(&views::document_title(title.as_deref()));
-        self.reader.after_render(&route, &catalog);
+        self.reader.after_render(&route);
 
         let revealed = match &heading {
             Some(heading) => self.reveal_heading(heading, move_focus),

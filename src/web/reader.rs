@@ -13,7 +13,6 @@
 //! the per-article state ([`ArticlePage`]) is replaced on every route change, and its
 //! `IntersectionObserver` is disconnected when it goes.
 
-use crate::catalog::Catalog;
 use crate::reading::controls;
 use crate::reading::keys::{self, Action, Context, KeyPress};
 use crate::reading::position::{self, Position, Progress};
@@ -69,6 +68,9 @@ struct ArticlePage {
     slug: String,
     article: HtmlElement,
     rendered_at: f64,
+    /// Where the window was at the last scroll: what a save writes, even once the
+    /// article has left the page.
+    fraction: Cell<f64>,
     /// Held for the highlight of the contents; disconnected on drop.
     observer: Option<IntersectionObserver>,
     _observer_callback: Option<ObserverCallback>,
@@ -223,14 +225,19 @@ impl Reader {
     }
 
     /// Called by the router once a view is on the page.
-    pub fn after_render(&self, route: &Route, catalog: &Catalog) {
+    pub fn after_render(&self, route: &Route) {
+        // A save still waiting belongs to the article being left: write it now.
+        if let Some(timer) = self.save_timer.take() {
+            self.window.clear_timeout_with_handle(timer);
+            self.save_position();
+        }
         self.page.replace(None);
         self.set_panel_open(false);
         match route {
             Route::Library => {
                 self.context.set(Context::Library);
                 self.progress.set_attribute("hidden", "").ok();
-                self.mark_library(catalog);
+                self.mark_library();
             }
             Route::Article { slug, heading } => {
                 let article = self
@@ -259,8 +266,8 @@ impl Reader {
     }
 
     /// Marks the library's cards as read or in progress. Cards carry their slug in
-    /// `data-slug`; a list re-rendered later (by a search) can call this again.
-    pub fn mark_library(&self, _catalog: &Catalog) {
+    /// `data-slug`; a list re-rendered later (by a search) should call this again.
+    pub fn mark_library(&self) {
         let storage = storage(&self.window);
         let Ok(cards) = self.view.query_selector_all(".card[data-slug]") else {
             return;
@@ -328,6 +335,7 @@ impl Reader {
             slug: slug.to_string(),
             article: article.clone(),
             rendered_at: js_sys::Date::now(),
+            fraction: Cell::new(0.0),
             observer,
             _observer_callback: callback,
         }));
@@ -431,14 +439,8 @@ impl Reader {
             return (None, None);
         };
         if let Ok(Some(details)) = toc.query_selector("details") {
-            let wide = self
-                .window
-                .match_media(SIDEBAR_MEDIA)
-                .ok()
-                .flatten()
-                .is_some_and(|m| m.matches());
             if let Ok(details) = details.dyn_into::<HtmlDetailsElement>() {
-                details.set_open(wide);
+                details.set_open(self.sidebar_fits());
             }
         }
         // The contents' links in heading order, paired with their headings by id.
@@ -522,6 +524,13 @@ impl Reader {
             self.copy(code, "Code copied", Some(button));
         } else if closest(event, ".resume-button").is_some() {
             self.resume();
+        } else if closest(event, ".toc a").is_some() && !self.sidebar_fits() {
+            // On a narrow screen the open contents would hide the section just chosen.
+            if let Ok(Some(details)) = self.view.query_selector(".toc details") {
+                if let Ok(details) = details.dyn_into::<HtmlDetailsElement>() {
+                    details.set_open(false);
+                }
+            }
         }
     }
 
@@ -711,14 +720,7 @@ impl Reader {
             .ok()
             .flatten()
             .and_then(|d| d.dyn_into::<HtmlDetailsElement>().ok())
-            .filter(|_| {
-                !self
-                    .window
-                    .match_media(SIDEBAR_MEDIA)
-                    .ok()
-                    .flatten()
-                    .is_some_and(|m| m.matches())
-            });
+            .filter(|_| !self.sidebar_fits());
         if let Some(details) = narrow_toc {
             details.set_open(false);
             if let Ok(Some(summary)) = details.query_selector("summary") {
@@ -729,6 +731,15 @@ impl Reader {
             return true;
         }
         false
+    }
+
+    /// Whether the window is wide enough for the contents to stand beside the text.
+    fn sidebar_fits(&self) -> bool {
+        self.window
+            .match_media(SIDEBAR_MEDIA)
+            .ok()
+            .flatten()
+            .is_some_and(|m| m.matches())
     }
 
     fn set_panel_open(&self, open: bool) {
@@ -810,6 +821,7 @@ impl Reader {
         let page = self.page.borrow();
         if let Some(page) = page.as_ref() {
             let fraction = self.fraction(&page.article);
+            page.fraction.set(fraction);
             let _ = self
                 .progress
                 .set_attribute("value", &format!("{fraction:.3}"));
@@ -833,7 +845,7 @@ impl Reader {
             .ok()
             .flatten()
             .and_then(|p| Position::parse(&p));
-        let now = Position::scrolled_to(previous, self.fraction(&page.article));
+        let now = Position::scrolled_to(previous, page.fraction.get());
         let _ = storage.set_item(&key, &now.serialise());
     }
 
