@@ -454,3 +454,24 @@ async fn leaving_an_article_right_after_scrolling_keeps_the_position() {
     finish(root, viewer);
     window().scroll_to_with_x_and_y(0.0, 0.0);
 }
+
+#[wasm_bindgen_test]
+fn body_headings_stay_below_the_title() {
+    web::init();
+    let markdown = "# First\n\nText.\n\n## Inner\n\n# Second\n\n###### Deepest\n";
+    let article = folio::article::parse_article("articles/sections.md", markdown.as_bytes());
+    let fragment = folio::web::view::body_fragment(&document(), &article).expect("body");
+    let holder = document().create_element("div").expect("div");
+    holder.append_child(&fragment).expect("append");
+    let shape: Vec<(String, String)> = all(&holder, "h1, h2, h3, h4, h5, h6")
+        .iter()
+        .map(|h| (h.tag_name(), h.id()))
+        .collect();
+    // `# First` is the article's title, shown by the header and left out of the body;
+    // `# Second` is a section, so every heading goes one level down.
+    let expected: Vec<(String, String)> = [("H3", "inner"), ("H2", "second"), ("H6", "deepest")]
+        .iter()
+        .map(|(tag, id)| (tag.to_string(), id.to_string()))
+        .collect();
+    assert_eq!(shape, expected);
+}

@@ -52,7 +52,8 @@ pub fn article_element(
 }
 
 /// The rendered body of an article as nodes ready to move into the page: sanitised
-/// whenever the renderer reports raw HTML from the article in it.
+/// whenever the renderer reports raw HTML from the article in it, and with its headings
+/// below the page's one `h1` (the article's title).
 pub fn body_fragment(document: &Document, article: &Article) -> Result<DocumentFragment, JsValue> {
     rendered_fragment(document, &render_body(article, &BodyOptions::default()))
 }
@@ -61,11 +62,50 @@ fn rendered_fragment(
     document: &Document,
     rendered: &RenderedBody,
 ) -> Result<DocumentFragment, JsValue> {
-    if rendered.contains_raw_html {
-        sanitize::sanitized_fragment(document, &rendered.html)
+    let fragment = if rendered.contains_raw_html {
+        sanitize::sanitized_fragment(document, &rendered.html)?
     } else {
-        sanitize::inert_fragment(document, &rendered.html)
+        sanitize::inert_fragment(document, &rendered.html)?
+    };
+    demote_headings(document, &fragment)?;
+    Ok(fragment)
+}
+
+/// When the body has `h1`s of its own (sections written `# Section`), every heading
+/// goes one level down (`h6` stays), so the view keeps one `h1` and the outline its shape.
+/// Elements are rebuilt and their children moved, never re-parsed.
+fn demote_headings(document: &Document, fragment: &DocumentFragment) -> Result<(), JsValue> {
+    if fragment.query_selector("h1")?.is_none() {
+        return Ok(());
     }
+    let headings = fragment.query_selector_all("h1, h2, h3, h4, h5")?;
+    for i in 0..headings.length() {
+        let Some(heading) = headings
+            .item(i)
+            .and_then(|node| node.dyn_into::<Element>().ok())
+        else {
+            continue;
+        };
+        let lower = match heading.tag_name().as_str() {
+            "H1" => "h2",
+            "H2" => "h3",
+            "H3" => "h4",
+            "H4" => "h5",
+            _ => "h6",
+        };
+        let replacement = document.create_element(lower)?;
+        let attributes = heading.attributes();
+        for j in 0..attributes.length() {
+            if let Some(attribute) = attributes.item(j) {
+                replacement.set_attribute(&attribute.name(), &attribute.value())?;
+            }
+        }
+        while let Some(child) = heading.first_child() {
+            replacement.append_child(&child)?;
+        }
+        heading.replace_with_with_node_1(&replacement)?;
+    }
+    Ok(())
 }
 
 /// Points the body's in-page anchor links (footnotes, tables of contents) at routes of
