@@ -34,10 +34,7 @@ impl Position {
     /// The position from its stored form (`0.4213` or `0.4213 read`); `None` when it is not one.
     pub fn parse(stored: &str) -> Option<Position> {
         let mut words = stored.split_whitespace();
-        let fraction: f64 = words.next()?.parse().ok()?;
-        if !fraction.is_finite() {
-            return None;
-        }
+        let fraction = parse_fraction(words.next()?)?;
         let read = match words.next() {
             None => false,
             Some("read") => true,
@@ -54,7 +51,10 @@ impl Position {
 
     /// The stored form: the fraction to four places, then `read` once read.
     pub fn serialise(&self) -> String {
-        let mut out = format!("{:.4}", self.fraction.clamp(0.0, 1.0));
+        let mut out = format!("0.{:04}", self.permyriad());
+        if self.permyriad() >= 10_000 {
+            out = "1.0000".to_string();
+        }
         if self.read {
             out.push_str(" read");
         }
@@ -79,10 +79,54 @@ impl Position {
         (STARTED_AT..READ_AT).contains(&self.fraction)
     }
 
+    /// Ten-thousandths scrolled through, 0 to 10 000.
+    pub fn permyriad(&self) -> u32 {
+        to_scale(self.fraction, 10_000)
+    }
+
     /// Percent scrolled through, 0 to 100.
     pub fn percent(&self) -> u32 {
-        (self.fraction.clamp(0.0, 1.0) * 100.0).round() as u32
+        to_scale(self.fraction, 100)
     }
+}
+
+/// `fraction` (clamped to 0..=1, NaN as 0) in whole parts of `scale`.
+pub fn to_scale(fraction: f64, scale: u32) -> u32 {
+    let fraction = if fraction.is_nan() {
+        0.0
+    } else {
+        fraction.clamp(0.0, 1.0)
+    };
+    (fraction * f64::from(scale)).round() as u32
+}
+
+/// A decimal fraction as written by [`Position::serialise`] (`0.4213`, `1`, `.5`), clamped
+/// to 1. Parsed by hand: the float parser and formatter of `core` would cost the
+/// WebAssembly tens of kilobytes for four digits.
+fn parse_fraction(text: &str) -> Option<f64> {
+    let (whole, part) = text.split_once('.').unwrap_or((text, ""));
+    if (whole.is_empty() && part.is_empty())
+        || whole.len() > 3
+        || part.len() > 9
+        || !whole
+            .bytes()
+            .chain(part.bytes())
+            .all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let whole: u32 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().ok()?
+    };
+    let mut value = f64::from(whole);
+    let mut scale = 1.0;
+    for digit in part.bytes() {
+        scale /= 10.0;
+        value += f64::from(digit - b'0') * scale;
+    }
+    Some(value.min(1.0))
 }
 
 /// What the library says about an article.

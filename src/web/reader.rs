@@ -123,7 +123,7 @@ impl Reader {
         // Decorative: the position is also in the "Continue" offer and the library marks.
         let progress = document.create_element("progress")?;
         progress.set_class_name("reading-progress");
-        progress.set_attribute("max", "1")?;
+        progress.set_attribute("max", "1000")?;
         progress.set_attribute("value", "0")?;
         progress.set_attribute("aria-hidden", "true")?;
         progress.set_attribute("hidden", "")?;
@@ -824,7 +824,7 @@ impl Reader {
             page.fraction.set(fraction);
             let _ = self
                 .progress
-                .set_attribute("value", &format!("{fraction:.3}"));
+                .set_attribute("value", &position::to_scale(fraction, 1000).to_string());
         }
     }
 
