@@ -61,15 +61,18 @@ pub fn make_snippet(text: &str, clause_of: impl Fn(&str) -> u64) -> Snippet {
         }
         let clauses = clause_of(token.term);
         if clauses != 0 {
-            // A joined compound covers its parts; keep whichever comes first and drop overlaps.
-            if let Some(last) = matches.last_mut() {
-                if token.start < last.1 {
-                    last.2 |= clauses;
-                    last.1 = last.1.max(token.end);
-                    return;
+            // A joined compound comes after its parts and covers them: one mark for the whole word.
+            let (mut start, mut end, mut mask) = (token.start, token.end, clauses);
+            while let Some(&(last_start, last_end, last_mask)) = matches.last() {
+                if last_end <= start {
+                    break;
                 }
+                matches.pop();
+                start = start.min(last_start);
+                end = end.max(last_end);
+                mask |= last_mask;
             }
-            matches.push((token.start, token.end, clauses));
+            matches.push((start, end, mask));
         }
     });
     let characters = text.chars().count().max(1);
