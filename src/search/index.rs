@@ -51,8 +51,9 @@ pub struct InvertedIndex {
     positions_starts: Vec<u32>,
     postings: Vec<u8>,
     positions: Vec<u8>,
-    /// Open addressing: term id + 1, 0 for empty; length is a power of two.
-    lookup: Vec<u32>,
+    /// Open addressing, length a power of two: the term's hash in the high 32 bits (so most
+    /// misses are decided without comparing text), term id + 1 in the low 32 bits, 0 for empty.
+    lookup: Vec<u64>,
     /// Per document and field: the field weight divided by the BM25 length normalisation.
     field_factors: Vec<f32>,
     document_count: u32,
@@ -101,11 +102,12 @@ impl InvertedIndex {
     /// The id of a term, if any document has it.
     pub fn term_id(&self, term: &str) -> Option<u32> {
         let mask = self.lookup.len().checked_sub(1)?;
-        let mut slot = hash_str(term) as usize & mask;
+        let hash = hash_str(term);
+        let mut slot = hash as usize & mask;
         loop {
             let entry = *self.lookup.get(slot)?;
-            let id = entry.checked_sub(1)?;
-            if self.term(id) == term {
+            let id = (entry as u32).checked_sub(1)?;
+            if entry >> 32 == hash >> 32 && self.term(id) == term {
                 return Some(id);
             }
             slot = (slot + 1) & mask;
@@ -116,11 +118,11 @@ impl InvertedIndex {
     pub fn prefix_range(&self, prefix: &str) -> std::ops::Range<u32> {
         let count = self.term_count() as u32;
         let first = partition_point(count, |id| self.term(id) < prefix);
-        let mut end = first;
-        while end < count && self.term(end).starts_with(prefix) {
-            end += 1;
-        }
-        first..end
+        let end = partition_point(count, |id| {
+            let term = self.term(id);
+            term < prefix || term.starts_with(prefix)
+        });
+        first..end.max(first)
     }
 
     /// Every posting of a term, in document order.
@@ -201,7 +203,7 @@ impl InvertedIndex {
                 + self.document_frequency.capacity()
                 + self.postings_starts.capacity()
                 + self.positions_starts.capacity()
-                + self.lookup.capacity()
+                + 2 * self.lookup.capacity()
                 + self.field_factors.capacity())
             + self.postings.capacity()
             + self.positions.capacity()
@@ -258,7 +260,12 @@ impl Iterator for PostingIter<'_> {
     }
 }
 
+#[inline]
 fn write_varint(out: &mut Vec<u8>, mut value: u32) {
+    if value < 0x80 {
+        out.push(value as u8);
+        return;
+    }
     while value >= 0x80 {
         out.push((value as u8) | 0x80);
         value >>= 7;
@@ -267,6 +274,7 @@ fn write_varint(out: &mut Vec<u8>, mut value: u32) {
 }
 
 /// Reads a varint and advances; a truncated one reads as what was there.
+#[inline]
 fn read_varint(bytes: &mut &[u8]) -> u32 {
     let mut value = 0u32;
     let mut shift = 0;
@@ -326,10 +334,12 @@ impl Hasher for FxHasher {
 
 pub type FxBuildHasher = std::hash::BuildHasherDefault<FxHasher>;
 
+/// FxHash of the text, with a final mix: FxHash's low bits are weak, and the table indexes by them.
 fn hash_str(text: &str) -> u64 {
     let mut hasher = FxHasher::default();
     hasher.write(text.as_bytes());
-    hasher.finish()
+    let hash = hasher.finish();
+    (hash ^ (hash >> 31)).wrapping_mul(0x94D0_49BB_1331_11EB) ^ (hash >> 29)
 }
 
 /// Per-term state while building.
@@ -340,6 +350,8 @@ struct TermBuild {
     last_doc: DocNumber,
     /// Frequencies in the current document.
     frequencies: [u32; FIELD_COUNT],
+    /// Number + 1 of the last document that used the term (0 before the first).
+    current_doc: u32,
     last_position: u32,
 }
 
@@ -400,6 +412,7 @@ impl IndexBuilder {
                         document_frequency: 0,
                         last_doc: u32::MAX,
                         frequencies: [0; FIELD_COUNT],
+                        current_doc: 0,
                         last_position: 0,
                     },
                 ));
@@ -410,7 +423,8 @@ impl IndexBuilder {
         let Some((_, build)) = self.terms.get_mut(id as usize) else {
             return;
         };
-        if build.frequencies.iter().all(|&f| f == 0) {
+        if build.current_doc != doc + 1 {
+            build.current_doc = doc + 1;
             self.touched.push(id);
             build.last_position = 0;
         }
@@ -422,7 +436,6 @@ impl IndexBuilder {
             position.saturating_sub(build.last_position),
         );
         build.last_position = position;
-        let _ = doc;
         if let Some(length) = self
             .field_lengths
             .get_mut(doc as usize * FIELD_COUNT + field as usize)
@@ -538,15 +551,16 @@ impl IndexBuilder {
             document_count: self.document_count,
         };
         let slots = (count * 2).next_power_of_two().max(2);
-        let mut lookup = vec![0u32; slots];
+        let mut lookup = vec![0u64; slots];
         let mask = slots - 1;
         for id in 0..count as u32 {
-            let mut slot = hash_str(index.term(id)) as usize & mask;
+            let hash = hash_str(index.term(id));
+            let mut slot = hash as usize & mask;
             while lookup.get(slot).is_some_and(|&entry| entry != 0) {
                 slot = (slot + 1) & mask;
             }
             if let Some(entry) = lookup.get_mut(slot) {
-                *entry = id + 1;
+                *entry = (hash & !0xFFFF_FFFF) | (id as u64 + 1);
             }
         }
         index.lookup = lookup;

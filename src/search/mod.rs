@@ -41,7 +41,7 @@ const PREFIX_FACTOR: f32 = 0.8;
 /// Score factor of a spelling variant (which also ranks below every exact match).
 const TYPO_FACTOR: f32 = 0.5;
 /// Default page size.
-pub const DEFAULT_LIMIT: usize = 20;
+pub const DEFAULT_LIMIT: usize = 10;
 
 /// How results are ordered.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -204,6 +204,8 @@ pub fn headings(article: &Article) -> Vec<String> {
     use pulldown_cmark::{Event, Tag, TagEnd};
     let mut found = Vec::new();
     match &article.body {
+        // Most articles have no heading: a line scan decides that without a second Markdown parse.
+        Body::Markdown(body) if !may_have_headings(&body.text) => {}
         Body::Markdown(body) => {
             let mut current: Option<String> = None;
             for event in crate::article::markdown::parser(&body.text) {
@@ -236,6 +238,18 @@ pub fn headings(article: &Article) -> Vec<String> {
     found
 }
 
+/// False when no line of `markdown` can be a heading: none starts with `#` (after
+/// indentation and `>`), and none is a setext underline of `=` or `-` alone.
+fn may_have_headings(markdown: &str) -> bool {
+    markdown.lines().any(|line| {
+        let line = line.trim_start_matches([' ', '\t', '>']);
+        line.starts_with('#')
+            || (!line.trim_end().is_empty()
+                && (line.trim_end().bytes().all(|b| b == b'=')
+                    || line.trim_end().bytes().all(|b| b == b'-')))
+    })
+}
+
 /// What the index keeps of each document.
 struct DocInfo {
     id: ArticleId,
@@ -264,6 +278,9 @@ pub struct SearchIndex {
     document_tags: Vec<u32>,
     /// Characters of the indexed words (not CJK), for typo variants.
     alphabet: Vec<char>,
+    /// Range of the articles' years, for the year counts.
+    first_year: i32,
+    last_year: i32,
 }
 
 /// One alternative way a clause matches: an index term, how well, and whether it is a typo.
@@ -357,30 +374,40 @@ impl SearchIndex {
             clause_state: vec![CLAUSE_NONE; count],
             touched: Vec::new(),
         };
-        // For snippets: folded term → bit set of the clauses it satisfies.
-        let mut highlight: HashMap<String, u64, FxBuildHasher> = HashMap::default();
+        // For snippets: folded term → bit set of what it satisfies: one bit per word clause,
+        // one per term of a phrase (so the snippet window looks for the whole phrase).
+        let mut highlight = Highlight::default();
+        let mut next_bit = 0u32;
+        let mut take_bit = || {
+            let bit = 1u64 << next_bit.min(63);
+            next_bit += 1;
+            bit
+        };
         let mut suggestion_parts: Vec<(usize, usize, String)> = Vec::new();
         for (number, clause) in clauses.iter().enumerate() {
-            let bit = 1u64 << (number.min(63));
             let alternatives = self.alternatives(clause, &mut suggestion_parts);
+            let bit = take_bit();
             for alternative in &alternatives {
-                *highlight
-                    .entry(self.index.term(alternative.term).to_string())
-                    .or_insert(0) |= bit;
+                highlight.add(self.index.term(alternative.term), bit);
             }
             if clause.terms.len() > 1 {
-                for term in &clause.terms {
-                    *highlight.entry(term.clone()).or_insert(0) |= bit;
+                for (k, term) in clause.terms.iter().enumerate() {
+                    highlight.add(term, if k == 0 { bit } else { take_bit() });
                 }
             }
             self.evaluate_clause(clause, &alternatives, number as u16, &mut accumulator);
         }
         let required = clauses.len() as u16;
+        let all_clauses = match next_bit {
+            0 => 0,
+            n if n >= 64 => u64::MAX,
+            n => (1u64 << n) - 1,
+        };
 
         let filters = self.filters(options);
-        let mut publication_counts: HashMap<u32, u32, FxBuildHasher> = HashMap::default();
-        let mut tag_counts: HashMap<u32, u32, FxBuildHasher> = HashMap::default();
-        let mut year_counts: HashMap<i32, u32, FxBuildHasher> = HashMap::default();
+        let mut publication_counts = vec![0u32; self.publications.len()];
+        let mut tag_counts = vec![0u32; self.tags.len()];
+        let mut year_counts = vec![0u32; self.year_count()];
         let mut results: Vec<DocNumber> = Vec::new();
         for (number, document) in self.documents.iter().enumerate() {
             if accumulator.matched.get(number).copied().unwrap_or(0) != required {
@@ -390,18 +417,26 @@ impl SearchIndex {
             let tags_ok = filters.tags_ok(document, &self.document_tags);
             let year_ok = filters.year_ok(document);
             if tags_ok && year_ok {
-                if let Some(publication) = document.publication {
-                    *publication_counts.entry(publication).or_insert(0) += 1;
+                let publication = document.publication;
+                if let Some(count) =
+                    publication.and_then(|p| publication_counts.get_mut(p as usize))
+                {
+                    *count += 1;
                 }
             }
             if publication_ok && year_ok {
                 for &tag in self.tags_of(document) {
-                    *tag_counts.entry(tag).or_insert(0) += 1;
+                    if let Some(count) = tag_counts.get_mut(tag as usize) {
+                        *count += 1;
+                    }
                 }
             }
             if publication_ok && tags_ok {
-                if let Some(date) = document.date {
-                    *year_counts.entry(date.year).or_insert(0) += 1;
+                let offset = document
+                    .date
+                    .map(|d| d.year.wrapping_sub(self.first_year) as usize);
+                if let Some(count) = offset.and_then(|o| year_counts.get_mut(o)) {
+                    *count += 1;
                 }
             }
             if publication_ok && tags_ok && year_ok {
@@ -431,7 +466,7 @@ impl SearchIndex {
                     Snippet::default()
                 } else {
                     let body = texts.article_text(document.id).unwrap_or_default();
-                    snippet::make_snippet(&body, |term| highlight.get(term).copied().unwrap_or(0))
+                    snippet::make_snippet(&body, all_clauses, |term| highlight.clauses(term))
                 };
                 Some(Hit {
                     id: document.id,
@@ -497,7 +532,12 @@ impl SearchIndex {
         if clause.prefix {
             let range = self.index.prefix_range(term);
             let mut candidates: Vec<u32> = range.filter(|&id| Some(id) != exact).collect();
-            candidates.sort_by_key(|&id| std::cmp::Reverse(self.index.document_frequency(id)));
+            let by_frequency = |id: &u32| std::cmp::Reverse(self.index.document_frequency(*id));
+            if candidates.len() > MAX_PREFIX_TERMS {
+                candidates.select_nth_unstable_by_key(MAX_PREFIX_TERMS - 1, by_frequency);
+                candidates.truncate(MAX_PREFIX_TERMS);
+            }
+            candidates.sort_by_key(by_frequency);
             // A short prefix matches many words: stop once the postings would cover the corpus a few times.
             let budget = 3 * self.index.document_count().max(1);
             let mut covered = 0u32;
@@ -744,23 +784,33 @@ impl SearchIndex {
         }
     }
 
+    /// Years from the first to the last dated article.
+    fn year_count(&self) -> usize {
+        match self.last_year.checked_sub(self.first_year) {
+            Some(span) if self.documents.iter().any(|d| d.date.is_some()) => span as usize + 1,
+            _ => 0,
+        }
+    }
+
     fn facets(
         &self,
         filters: &Filters,
-        publications: HashMap<u32, u32, FxBuildHasher>,
-        tags: HashMap<u32, u32, FxBuildHasher>,
-        years: HashMap<i32, u32, FxBuildHasher>,
+        publications: Vec<u32>,
+        tags: Vec<u32>,
+        years: Vec<u32>,
     ) -> Facets {
-        let named = |values: &[FacetValue],
-                     counts: HashMap<u32, u32, FxBuildHasher>,
-                     selected: &Option<Vec<u32>>| {
+        let named = |values: &[FacetValue], counts: Vec<u32>, selected: &Option<Vec<u32>>| {
             let mut list: Vec<FacetCount> = counts
                 .into_iter()
+                .enumerate()
+                .filter(|&(_, count)| count > 0)
                 .filter_map(|(value, count)| {
                     Some(FacetCount {
-                        value: values.get(value as usize)?.label.clone(),
+                        value: values.get(value)?.label.clone(),
                         count,
-                        selected: selected.as_ref().is_some_and(|s| s.contains(&value)),
+                        selected: selected
+                            .as_ref()
+                            .is_some_and(|s| s.contains(&(value as u32))),
                     })
                 })
                 .collect();
@@ -773,10 +823,15 @@ impl SearchIndex {
         };
         let mut year_list: Vec<YearCount> = years
             .into_iter()
-            .map(|(year, count)| YearCount {
-                year,
-                count,
-                selected: filters.years.as_ref().is_some_and(|s| s.contains(&year)),
+            .enumerate()
+            .filter(|&(_, count)| count > 0)
+            .map(|(offset, count)| {
+                let year = self.first_year + offset as i32;
+                YearCount {
+                    year,
+                    count,
+                    selected: filters.years.as_ref().is_some_and(|s| s.contains(&year)),
+                }
             })
             .collect();
         year_list.sort_by(|a, b| b.year.cmp(&a.year));
@@ -785,6 +840,53 @@ impl SearchIndex {
             tags: named(&self.tags, tags, &filters.tags),
             years: year_list,
         }
+    }
+}
+
+/// The terms to mark in snippets, each with the bit set of the clauses it satisfies.
+///
+/// Every token of a snippet's text is checked, so a first-byte and length filter
+/// turns most tokens away before any hashing.
+#[derive(Default)]
+struct Highlight {
+    terms: HashMap<String, u64, FxBuildHasher>,
+    /// Bit set of the terms' first bytes.
+    first_bytes: [u64; 4],
+    shortest: usize,
+    longest: usize,
+}
+
+impl Highlight {
+    fn add(&mut self, term: &str, bit: u64) {
+        let Some(&first) = term.as_bytes().first() else {
+            return;
+        };
+        if let Some(bits) = self.first_bytes.get_mut(first as usize >> 6) {
+            *bits |= 1 << (first & 63);
+        }
+        self.shortest = if self.terms.is_empty() {
+            term.len()
+        } else {
+            self.shortest.min(term.len())
+        };
+        self.longest = self.longest.max(term.len());
+        *self.terms.entry(term.to_string()).or_insert(0) |= bit;
+    }
+
+    fn clauses(&self, term: &str) -> u64 {
+        let first = term.as_bytes().first().copied().unwrap_or(0);
+        let bits = self
+            .first_bytes
+            .get(first as usize >> 6)
+            .copied()
+            .unwrap_or(0);
+        if term.len() < self.shortest
+            || term.len() > self.longest
+            || bits & (1 << (first & 63)) == 0
+        {
+            return 0;
+        }
+        self.terms.get(term).copied().unwrap_or(0)
     }
 }
 
@@ -866,7 +968,7 @@ impl Builder {
         let mut add_text = |text: &str, field: Field, position: &mut u32| {
             *position = tokenize::for_each_token(text, *position, |token| {
                 index.add(token.term, field, token.position);
-                if token.term.len() < 40 {
+                if !token.term.is_ascii() && token.term.len() < 40 {
                     for c in token.term.chars() {
                         if !c.is_ascii() && !text::is_cjk(c) && !alphabet.contains(&c) {
                             alphabet.push(c);
@@ -935,7 +1037,16 @@ impl Builder {
         alphabet.shrink_to_fit();
         self.documents.shrink_to_fit();
         self.document_tags.shrink_to_fit();
+        let years = self
+            .documents
+            .iter()
+            .filter_map(|d| d.date.map(|date| date.year));
+        let first_year = years.clone().min().unwrap_or(0);
+        // A stray far-off year (20222) must not make the counts huge; such years are not counted.
+        let last_year = years.max().unwrap_or(0).min(first_year.saturating_add(500));
         SearchIndex {
+            first_year,
+            last_year,
             index: self.index.finish(),
             documents: self.documents,
             publications: self.publications,

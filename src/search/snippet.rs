@@ -4,7 +4,7 @@
 //! with offsets: the web layer escapes each segment's text and wraps marked ones in
 //! `<mark>`, so there is no offset arithmetic across UTF-8 and UTF-16 to get wrong.
 
-use super::tokenize::for_each_token;
+use super::tokenize::for_each_token_while;
 use serde::Serialize;
 
 /// Target length of a snippet, in characters.
@@ -50,14 +50,22 @@ impl Snippet {
 
 /// Builds the snippet of `text` for a query whose terms are given by `clause_of`:
 /// it returns, for a folded term, the bit set of query clauses it satisfies (0 for none).
+/// `all_clauses` is the bit set of every clause.
 ///
 /// The window is the one covering the most distinct clauses, then the most matches;
 /// with no match in the text, the snippet is the text's beginning.
-pub fn make_snippet(text: &str, clause_of: impl Fn(&str) -> u64) -> Snippet {
+/// Reading stops at the first window that covers every clause, which is as good as a
+/// later one would be: most snippets cost only the start of the text.
+pub fn make_snippet(text: &str, all_clauses: u64, clause_of: impl Fn(&str) -> u64) -> Snippet {
+    let characters = text.chars().count().max(1);
+    // Window width in bytes, scaled by the text's bytes per character (CJK is 3).
+    let width = SNIPPET_CHARS * text.len() / characters;
     let mut matches: Vec<(usize, usize, u64)> = Vec::new();
-    for_each_token(text, 0, |token| {
-        if matches.len() >= MAX_MATCHES {
-            return;
+    // Set once a window covers every clause: the end of that window, after which nothing can change.
+    let mut stop_after: Option<usize> = None;
+    for_each_token_while(text, 0, |token| {
+        if matches.len() >= MAX_MATCHES || stop_after.is_some_and(|stop| token.start > stop) {
+            return false;
         }
         let clauses = clause_of(token.term);
         if clauses != 0 {
@@ -73,11 +81,22 @@ pub fn make_snippet(text: &str, clause_of: impl Fn(&str) -> u64) -> Snippet {
                 mask |= last_mask;
             }
             matches.push((start, end, mask));
+            // Stop once the window ending here covers every clause (leaving room for context).
+            let mut covered = 0u64;
+            let mut window_start = start;
+            for earlier in matches.iter().rev() {
+                if end - earlier.0 > width * 2 / 3 {
+                    break;
+                }
+                covered |= earlier.2;
+                window_start = earlier.0;
+            }
+            if stop_after.is_none() && covered & all_clauses == all_clauses {
+                stop_after = Some(window_start + width);
+            }
         }
+        true
     });
-    let characters = text.chars().count().max(1);
-    // Window width in bytes, scaled by the text's bytes per character (CJK is 3).
-    let width = SNIPPET_CHARS * text.len() / characters;
 
     let (mut start, mut end) = (0usize, width.min(text.len()));
     let mut best = (0u32, 0usize);
@@ -215,7 +234,7 @@ mod tests {
         let text = "Alpha beta gamma. ".repeat(20)
             + "The strategic partnership holds. "
             + &"Delta epsilon. ".repeat(20);
-        let snippet = make_snippet(&text, |term| match term {
+        let snippet = make_snippet(&text, 3, |term| match term {
             "strategic" => 1,
             "partnership" => 2,
             _ => 0,
@@ -231,7 +250,7 @@ mod tests {
 
     #[test]
     fn without_matches_shows_the_beginning() {
-        let snippet = make_snippet("Short text.\n\nSecond paragraph.", |_| 0);
+        let snippet = make_snippet("Short text.\n\nSecond paragraph.", 1, |_| 0);
         assert_eq!(snippet.bracketed(), "Short text. Second paragraph.");
     }
 }

@@ -63,14 +63,57 @@ pub fn tokenize(text: &str) -> Vec<Token> {
 /// Calls `emit` for every token of `text`, numbering positions from `first_position`.
 /// Returns the position after the last token.
 pub fn for_each_token(text: &str, first_position: u32, mut emit: impl FnMut(TokenRef<'_>)) -> u32 {
+    for_each_token_while(text, first_position, |token| {
+        emit(token);
+        true
+    })
+}
+
+/// Like [`for_each_token`], but stops after the word during which `emit` returned false.
+pub fn for_each_token_while(
+    text: &str,
+    first_position: u32,
+    mut emit: impl FnMut(TokenRef<'_>) -> bool,
+) -> u32 {
+    let going = std::cell::Cell::new(true);
+    let mut emit = |token: TokenRef<'_>| {
+        if going.get() && !emit(token) {
+            going.set(false);
+        }
+    };
     let mut scratch = Scratch {
         position: first_position,
         word: 0,
         terms: String::new(),
         parts: Vec::new(),
     };
+    let bytes = text.as_bytes();
     let mut i = 0;
-    while let Some(c) = char_at(text, i) {
+    while let Some(&byte) = bytes.get(i) {
+        if !going.get() {
+            break;
+        }
+        // Fast path for the common case: a plain ASCII word followed by ASCII that cannot join it.
+        if byte.is_ascii() {
+            if !byte.is_ascii_alphanumeric() {
+                i += 1;
+                continue;
+            }
+            let mut end = i + 1;
+            while bytes.get(end).is_some_and(|b| b.is_ascii_alphanumeric()) {
+                end += 1;
+            }
+            let simple = match bytes.get(end) {
+                None => true,
+                Some(&next) => next.is_ascii() && !matches!(next, b'\'' | b'-' | b'.' | b','),
+            };
+            if simple {
+                scratch.emit_ascii_word(text, i, end, &mut emit);
+                i = end;
+                continue;
+            }
+        }
+        let Some(c) = char_at(text, i) else { break };
         if is_cjk(c) {
             let end = cjk_run_end(text, i);
             scratch.emit_cjk_run(text, i, end, &mut emit);
@@ -193,6 +236,29 @@ impl Scratch {
             );
             emitted = true;
         }
+        self.word += 1;
+    }
+
+    fn emit_ascii_word(
+        &mut self,
+        text: &str,
+        start: usize,
+        end: usize,
+        emit: &mut impl FnMut(TokenRef<'_>),
+    ) {
+        self.terms.clear();
+        for byte in text.as_bytes().get(start..end).unwrap_or_default() {
+            self.terms.push(byte.to_ascii_lowercase() as char);
+        }
+        emit(TokenRef {
+            term: &self.terms,
+            start,
+            end,
+            position: self.position,
+            word: self.word,
+            joined: false,
+        });
+        self.position += 1;
         self.word += 1;
     }
 
