@@ -83,6 +83,7 @@ impl InvertedIndex {
     }
 
     /// The text of term `id`.
+    #[inline]
     pub fn term(&self, id: u32) -> &str {
         let end = self.term_ends.get(id as usize).copied().unwrap_or(0) as usize;
         let start = match id.checked_sub(1) {
@@ -300,12 +301,14 @@ pub struct FxHasher {
 const FX_SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
 
 impl FxHasher {
+    #[inline]
     fn add(&mut self, word: u64) {
         self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(FX_SEED);
     }
 }
 
 impl Hasher for FxHasher {
+    #[inline]
     fn write(&mut self, bytes: &[u8]) {
         let mut chunks = bytes.chunks_exact(8);
         for chunk in &mut chunks {
@@ -335,6 +338,7 @@ impl Hasher for FxHasher {
 pub type FxBuildHasher = std::hash::BuildHasherDefault<FxHasher>;
 
 /// FxHash of the text, with a final mix: FxHash's low bits are weak, and the table indexes by them.
+#[inline]
 fn hash_str(text: &str) -> u64 {
     let mut hasher = FxHasher::default();
     hasher.write(text.as_bytes());
@@ -342,23 +346,34 @@ fn hash_str(text: &str) -> u64 {
     (hash ^ (hash >> 31)).wrapping_mul(0x94D0_49BB_1331_11EB) ^ (hash >> 29)
 }
 
-/// Per-term state while building.
-struct TermBuild {
-    postings: Vec<u8>,
-    positions: Vec<u8>,
-    document_frequency: u32,
-    last_doc: DocNumber,
-    /// Frequencies in the current document.
-    frequencies: [u32; FIELD_COUNT],
+/// Per-term state for the current document, kept small and together because every token touches it.
+#[derive(Clone, Copy, Default)]
+struct TermState {
     /// Number + 1 of the last document that used the term (0 before the first).
     current_doc: u32,
     last_position: u32,
+    /// The last document whose posting was written.
+    last_doc: DocNumber,
+    document_frequency: u32,
+    /// Frequencies in the current document (saturating: past 65,535 a word's weight no longer changes).
+    frequencies: [u16; FIELD_COUNT],
 }
 
 /// Collects documents one at a time, then freezes into an [`InvertedIndex`].
+///
+/// Terms get ids in order of first sight through an open-addressing table of
+/// (hash fingerprint, id) over one text arena: no allocation per term, and almost
+/// no text comparison on a lookup.
+#[derive(Default)]
 pub struct IndexBuilder {
-    ids: std::collections::HashMap<Box<str>, u32, FxBuildHasher>,
-    terms: Vec<(Box<str>, TermBuild)>,
+    /// High 32 bits: hash fingerprint; low 32 bits: id + 1; 0 for empty. Length a power of two.
+    table: Vec<u64>,
+    arena: String,
+    /// End of each term in `arena`, by id.
+    ends: Vec<u32>,
+    states: Vec<TermState>,
+    postings: Vec<Vec<u8>>,
+    positions: Vec<Vec<u8>>,
     /// Terms seen in the current document.
     touched: Vec<u32>,
     current_doc: DocNumber,
@@ -368,23 +383,9 @@ pub struct IndexBuilder {
     document_count: u32,
 }
 
-impl Default for IndexBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
 impl IndexBuilder {
     pub fn new() -> IndexBuilder {
-        IndexBuilder {
-            ids: Default::default(),
-            terms: Vec::new(),
-            touched: Vec::new(),
-            current_doc: 0,
-            in_document: false,
-            field_lengths: Vec::new(),
-            document_count: 0,
-        }
+        IndexBuilder::default()
     }
 
     /// Starts the next document; its number is returned (0, 1, 2…).
@@ -397,50 +398,95 @@ impl IndexBuilder {
         self.current_doc
     }
 
+    #[inline]
+    fn term_text(&self, id: u32) -> &str {
+        let end = self.ends.get(id as usize).copied().unwrap_or(0) as usize;
+        let start = match id.checked_sub(1) {
+            Some(previous) => self.ends.get(previous as usize).copied().unwrap_or(0) as usize,
+            None => 0,
+        };
+        self.arena.get(start..end).unwrap_or_default()
+    }
+
+    /// The id of `term`, adding it when new.
+    #[inline]
+    fn intern(&mut self, term: &str) -> u32 {
+        if self.ends.len() * 2 >= self.table.len() {
+            self.grow();
+        }
+        let mask = self.table.len() - 1;
+        let hash = hash_str(term);
+        let mut slot = hash as usize & mask;
+        loop {
+            let entry = self.table.get(slot).copied().unwrap_or(0);
+            if entry == 0 {
+                break;
+            }
+            let id = (entry as u32).wrapping_sub(1);
+            if entry >> 32 == hash >> 32 && self.term_text(id) == term {
+                return id;
+            }
+            slot = (slot + 1) & mask;
+        }
+        let id = self.ends.len() as u32;
+        if let Some(entry) = self.table.get_mut(slot) {
+            *entry = (hash & !0xFFFF_FFFF) | (id as u64 + 1);
+        }
+        self.arena.push_str(term);
+        self.ends.push(self.arena.len() as u32);
+        self.states.push(TermState::default());
+        self.postings.push(Vec::new());
+        self.positions.push(Vec::new());
+        id
+    }
+
+    fn grow(&mut self) {
+        let slots = (self.table.len() * 2).max(1024);
+        let mut table = vec![0u64; slots];
+        let mask = slots - 1;
+        for id in 0..self.ends.len() as u32 {
+            let hash = hash_str(self.term_text(id));
+            let mut slot = hash as usize & mask;
+            while table.get(slot).is_some_and(|&entry| entry != 0) {
+                slot = (slot + 1) & mask;
+            }
+            if let Some(entry) = table.get_mut(slot) {
+                *entry = (hash & !0xFFFF_FFFF) | (id as u64 + 1);
+            }
+        }
+        self.table = table;
+    }
+
     /// Adds one occurrence of `term` in `field` at `position` (positions must not decrease within a document).
     pub fn add(&mut self, term: &str, field: Field, position: u32) {
-        let id = match self.ids.get(term) {
-            Some(&id) => id,
-            None => {
-                let id = self.terms.len() as u32;
-                self.ids.insert(term.into(), id);
-                self.terms.push((
-                    term.into(),
-                    TermBuild {
-                        postings: Vec::new(),
-                        positions: Vec::new(),
-                        document_frequency: 0,
-                        last_doc: u32::MAX,
-                        frequencies: [0; FIELD_COUNT],
-                        current_doc: 0,
-                        last_position: 0,
-                    },
-                ));
-                id
-            }
-        };
+        let id = self.intern(term);
         let doc = self.current_doc;
-        let Some((_, build)) = self.terms.get_mut(id as usize) else {
+        let (Some(state), Some(positions)) = (
+            self.states.get_mut(id as usize),
+            self.positions.get_mut(id as usize),
+        ) else {
             return;
         };
-        if build.current_doc != doc + 1 {
-            build.current_doc = doc + 1;
+        if state.current_doc != doc + 1 {
+            state.current_doc = doc + 1;
+            state.last_position = 0;
             self.touched.push(id);
-            build.last_position = 0;
         }
-        if let Some(frequency) = build.frequencies.get_mut(field as usize) {
-            *frequency += 1;
+        if let Some(frequency) = state.frequencies.get_mut(field as usize) {
+            *frequency = frequency.saturating_add(1);
         }
-        write_varint(
-            &mut build.positions,
-            position.saturating_sub(build.last_position),
-        );
-        build.last_position = position;
+        write_varint(positions, position.saturating_sub(state.last_position));
+        state.last_position = position;
+    }
+
+    /// Records that the current document's `field` has `tokens` more tokens.
+    pub fn add_field_length(&mut self, field: Field, tokens: u32) {
+        let doc = self.current_doc as usize;
         if let Some(length) = self
             .field_lengths
-            .get_mut(doc as usize * FIELD_COUNT + field as usize)
+            .get_mut(doc * FIELD_COUNT + field as usize)
         {
-            *length += 1;
+            *length += tokens;
         }
     }
 
@@ -451,30 +497,33 @@ impl IndexBuilder {
         }
         let doc = self.current_doc;
         for &id in &self.touched {
-            let Some((_, build)) = self.terms.get_mut(id as usize) else {
+            let i = id as usize;
+            let (Some(state), Some(postings)) = (self.states.get_mut(i), self.postings.get_mut(i))
+            else {
                 continue;
             };
-            let delta = if build.last_doc == u32::MAX {
+            // The first posting stores the document number itself, later ones the gap.
+            let delta = if state.document_frequency == 0 {
                 doc
             } else {
-                doc - build.last_doc
+                doc - state.last_doc
             };
-            write_varint(&mut build.postings, delta);
+            write_varint(postings, delta);
+            state.last_doc = doc;
             let mut mask = 0u8;
-            for (field, &frequency) in build.frequencies.iter().enumerate() {
-                if frequency > 0 {
+            for (field, &count) in state.frequencies.iter().enumerate() {
+                if count > 0 {
                     mask |= 1 << field;
                 }
             }
-            build.postings.push(mask);
-            for &frequency in build.frequencies.iter() {
-                if frequency > 0 {
-                    write_varint(&mut build.postings, frequency);
+            postings.push(mask);
+            for &count in state.frequencies.iter() {
+                if count > 0 {
+                    write_varint(postings, count as u32);
                 }
             }
-            build.frequencies = [0; FIELD_COUNT];
-            build.last_doc = doc;
-            build.document_frequency += 1;
+            state.frequencies = [0; FIELD_COUNT];
+            state.document_frequency += 1;
         }
         self.touched.clear();
         self.in_document = false;
@@ -483,28 +532,34 @@ impl IndexBuilder {
     /// Freezes the index: sorts the dictionary and packs every buffer.
     pub fn finish(mut self) -> InvertedIndex {
         self.finish_document();
-        drop(self.ids);
-        let mut terms = self.terms;
-        terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let count = terms.len();
-        let total_postings: usize = terms.iter().map(|(_, b)| b.postings.len()).sum();
-        let total_positions: usize = terms.iter().map(|(_, b)| b.positions.len()).sum();
-        let total_text: usize = terms.iter().map(|(t, _)| t.len()).sum();
-        let mut term_text = String::with_capacity(total_text);
+        self.table = Vec::new();
+        let mut order: Vec<u32> = (0..self.ends.len() as u32).collect();
+        order.sort_unstable_by(|&a, &b| self.term_text(a).cmp(self.term_text(b)));
+        let count = order.len();
+        let total_postings: usize = self.postings.iter().map(Vec::len).sum();
+        let total_positions: usize = self.positions.iter().map(Vec::len).sum();
+        let mut term_text = String::with_capacity(self.arena.len());
         let mut term_ends = Vec::with_capacity(count);
         let mut document_frequency = Vec::with_capacity(count);
         let mut postings_starts = Vec::with_capacity(count + 1);
         let mut positions_starts = Vec::with_capacity(count + 1);
         let mut postings = Vec::with_capacity(total_postings);
         let mut positions = Vec::with_capacity(total_positions);
-        for (term, build) in terms {
-            term_text.push_str(&term);
+        for &id in &order {
+            let i = id as usize;
+            term_text.push_str(self.term_text(id));
             term_ends.push(term_text.len() as u32);
-            document_frequency.push(build.document_frequency);
+            document_frequency.push(self.states.get(i).map_or(0, |s| s.document_frequency));
             postings_starts.push(postings.len() as u32);
             positions_starts.push(positions.len() as u32);
-            postings.extend_from_slice(&build.postings);
-            positions.extend_from_slice(&build.positions);
+            if let Some(list) = self.postings.get_mut(i) {
+                postings.extend_from_slice(list);
+                *list = Vec::new();
+            }
+            if let Some(list) = self.positions.get_mut(i) {
+                positions.extend_from_slice(list);
+                *list = Vec::new();
+            }
         }
         postings_starts.push(postings.len() as u32);
         positions_starts.push(positions.len() as u32);

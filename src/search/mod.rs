@@ -327,6 +327,11 @@ impl SearchIndex {
         builder.finish()
     }
 
+    /// Number of distinct terms in the index.
+    pub fn term_count(&self) -> usize {
+        self.index.term_count()
+    }
+
     /// Number of indexed articles.
     pub fn len(&self) -> usize {
         self.documents.len()
@@ -966,7 +971,9 @@ impl Builder {
         let index = &mut self.index;
         let alphabet = &mut self.alphabet;
         let mut add_text = |text: &str, field: Field, position: &mut u32| {
+            let mut tokens = 0;
             *position = tokenize::for_each_token(text, *position, |token| {
+                tokens += 1;
                 index.add(token.term, field, token.position);
                 if !token.term.is_ascii() && token.term.len() < 40 {
                     for c in token.term.chars() {
@@ -976,6 +983,7 @@ impl Builder {
                     }
                 }
             }) + POSITION_GAP;
+            index.add_field_length(field, tokens);
         };
         add_text(&document.title, Field::Title, &mut position);
         if let Some(summary) = &document.summary {

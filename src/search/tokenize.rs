@@ -86,6 +86,7 @@ pub fn for_each_token_while(
         word: 0,
         terms: String::new(),
         parts: Vec::new(),
+        subparts: Vec::new(),
     };
     let bytes = text.as_bytes();
     let mut i = 0;
@@ -103,9 +104,17 @@ pub fn for_each_token_while(
             while bytes.get(end).is_some_and(|b| b.is_ascii_alphanumeric()) {
                 end += 1;
             }
+            let after = bytes.get(end + 1).copied();
             let simple = match bytes.get(end) {
                 None => true,
-                Some(&next) => next.is_ascii() && !matches!(next, b'\'' | b'-' | b'.' | b','),
+                Some(b'\'' | b'-') => {
+                    !after.is_some_and(|b| !b.is_ascii() || b.is_ascii_alphanumeric())
+                }
+                Some(b'.' | b',') => {
+                    let ends_with_digit = bytes.get(end - 1).is_some_and(u8::is_ascii_digit);
+                    !(ends_with_digit && after.is_some_and(|b| b.is_ascii_digit()))
+                }
+                Some(&next) => next.is_ascii(),
             };
             if simple {
                 scratch.emit_ascii_word(text, i, end, &mut emit);
@@ -199,6 +208,8 @@ struct Scratch {
     terms: String,
     /// (term range in `terms`, byte range in the text) for each term of the current word.
     parts: Vec<(usize, usize, usize, usize)>,
+    /// Apostrophe-separated sub-parts of the current piece.
+    subparts: Vec<(usize, usize)>,
 }
 
 impl Scratch {
@@ -246,12 +257,18 @@ impl Scratch {
         end: usize,
         emit: &mut impl FnMut(TokenRef<'_>),
     ) {
-        self.terms.clear();
-        for byte in text.as_bytes().get(start..end).unwrap_or_default() {
-            self.terms.push(byte.to_ascii_lowercase() as char);
-        }
+        let word = text.get(start..end).unwrap_or_default();
+        // Most words are already lower case: then the term is the text itself, no copy.
+        let term = if word.bytes().any(|b| b.is_ascii_uppercase()) {
+            self.terms.clear();
+            self.terms.push_str(word);
+            self.terms.make_ascii_lowercase();
+            self.terms.as_str()
+        } else {
+            word
+        };
         emit(TokenRef {
-            term: &self.terms,
+            term,
             start,
             end,
             position: self.position,
@@ -338,8 +355,9 @@ impl Scratch {
     /// Adds the terms of one hyphen-free piece `word[from..to]` (the word starts at `base` in the text).
     fn push_piece(&mut self, word: &str, from: usize, to: usize, base: usize) {
         let piece = word.get(from..to).unwrap_or_default();
-        // Sub-parts between apostrophes, as byte ranges within the piece.
-        let mut subparts: Vec<(usize, usize)> = Vec::new();
+        // Sub-parts between apostrophes, as byte ranges within the piece (the buffer is reused).
+        let mut subparts = std::mem::take(&mut self.subparts);
+        subparts.clear();
         let mut sub_start = 0;
         for (offset, c) in piece
             .char_indices()
@@ -368,13 +386,13 @@ impl Scratch {
             if let Some(&(a, b)) = subparts.first() {
                 self.push_term(piece, &[(a, b)], base + from + a, base + from + b);
             }
-            if let Some(&(a, _)) = subparts.get(1) {
-                let rest: Vec<(usize, usize)> = subparts.iter().skip(1).copied().collect();
-                self.push_term(piece, &rest, base + from + a, base + to);
+            if let (Some(&(a, _)), Some(rest)) = (subparts.get(1), subparts.get(1..)) {
+                self.push_term(piece, rest, base + from + a, base + to);
             }
         } else if let Some(&(a, _)) = subparts.first() {
             self.push_term(piece, &subparts, base + from + a, base + to);
         }
+        self.subparts = subparts;
     }
 
     /// Folds the given ranges of `piece` into one term spanning `start..end` of the text.
