@@ -77,7 +77,7 @@ fn tokenize_fixtures() {
         for line in text.lines() {
             out.push_str(line);
             out.push('\n');
-            out.push_str(" ");
+            out.push(' ');
             for token in tokenize(line) {
                 let original = line.get(token.start..token.end).unwrap_or("?");
                 let _ = write!(out, " {}@{}", token.term, token.position);
@@ -243,6 +243,91 @@ fn ranking_fixtures() {
         out.push('\n');
     }
     check(&fixtures("ranking").join("queries.expected"), &out);
+}
+
+#[test]
+fn odd_queries_and_options_never_panic() {
+    let documents = fixture_documents();
+    let index = SearchIndex::from_documents(&documents);
+    let empty = SearchIndex::from_documents(&[]);
+    let long_word = "a".repeat(10_000);
+    let many_words = "word ".repeat(500);
+    let mut queries: Vec<String> = [
+        "",
+        " ",
+        "\"",
+        "\"\"",
+        "\"unclosed phrase",
+        "“curly”",
+        "'",
+        "-",
+        "--x--",
+        "x-",
+        "'s",
+        "e\u{301}",
+        "\u{301}\u{301}",
+        "\u{FFFD}",
+        "🙂",
+        "北",
+        "한",
+        "ｶﾀｶﾅ",
+        "١٢٣",
+        "ǅ",
+        "İstanbul",
+        "ﬁnance",
+        "a\u{0}b",
+        "\t\n\r",
+        "....",
+        "1,,2",
+        "3.",
+        "l'",
+        "'été",
+        "\"a\" \"b\" \"c",
+    ]
+    .iter()
+    .map(|q| q.to_string())
+    .collect();
+    queries.push(long_word);
+    queries.push(many_words);
+    // Every prefix of a mixed-script query, cut at every character boundary, as typing does.
+    let mixed = "Café l'été “北京欢迎你” COVID-19 partnershp";
+    queries.extend(mixed.char_indices().map(|(i, _)| mixed[..i].to_string()));
+    let option_sets = [
+        SearchOptions::default(),
+        SearchOptions {
+            limit: 0,
+            ..SearchOptions::default()
+        },
+        SearchOptions {
+            offset: 1_000,
+            ..SearchOptions::default()
+        },
+        SearchOptions {
+            limit: usize::MAX,
+            offset: usize::MAX,
+            ..SearchOptions::default()
+        },
+        SearchOptions {
+            years: vec![i32::MIN, i32::MAX],
+            sort: Sort::Oldest,
+            ..SearchOptions::default()
+        },
+        SearchOptions {
+            tags: vec![String::new(), "CULTURE".into()],
+            publications: vec!["  ".into()],
+            sort: Sort::Title,
+            ..SearchOptions::default()
+        },
+    ];
+    for query in &queries {
+        for options in &option_sets {
+            for index in [&index, &empty] {
+                let results = index.search(documents.as_slice(), query, options);
+                assert!(results.hits.len() <= options.limit);
+                assert!(results.hits.len() <= results.total as usize);
+            }
+        }
+    }
 }
 
 /// Sources for a catalog from files under `root`, with paths shown as `prefix/relative`.
@@ -474,7 +559,7 @@ fn synthetic_corpus_search_and_budget() {
     let count: usize = std::env::var("FOLIO_SEARCH_BENCH")
         .ok()
         .and_then(|n| n.parse().ok())
-        .unwrap_or(300);
+        .unwrap_or(150);
     // FOLIO_SEARCH_BENCH_DIR keeps the generated corpus between runs (generating it takes longer than the bench).
     let kept = std::env::var_os("FOLIO_SEARCH_BENCH_DIR").map(PathBuf::from);
     let temporary = kept.is_none().then(|| TempDir::new("corpus-bench"));

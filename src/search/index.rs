@@ -347,7 +347,7 @@ fn hash_str(text: &str) -> u64 {
 }
 
 /// Per-term state for the current document, kept small and together because every token touches it.
-#[derive(Clone, Copy, Default)]
+#[derive(Clone, Default)]
 struct TermState {
     /// Number + 1 of the last document that used the term (0 before the first).
     current_doc: u32,
@@ -357,6 +357,8 @@ struct TermState {
     document_frequency: u32,
     /// Frequencies in the current document (saturating: past 65,535 a word's weight no longer changes).
     frequencies: [u16; FIELD_COUNT],
+    /// Encoded positions so far; here rather than in a separate list so that a token touches one place.
+    positions: Vec<u8>,
 }
 
 /// Collects documents one at a time, then freezes into an [`InvertedIndex`].
@@ -373,7 +375,6 @@ pub struct IndexBuilder {
     ends: Vec<u32>,
     states: Vec<TermState>,
     postings: Vec<Vec<u8>>,
-    positions: Vec<Vec<u8>>,
     /// Terms seen in the current document.
     touched: Vec<u32>,
     current_doc: DocNumber,
@@ -436,7 +437,6 @@ impl IndexBuilder {
         self.ends.push(self.arena.len() as u32);
         self.states.push(TermState::default());
         self.postings.push(Vec::new());
-        self.positions.push(Vec::new());
         id
     }
 
@@ -461,10 +461,7 @@ impl IndexBuilder {
     pub fn add(&mut self, term: &str, field: Field, position: u32) {
         let id = self.intern(term);
         let doc = self.current_doc;
-        let (Some(state), Some(positions)) = (
-            self.states.get_mut(id as usize),
-            self.positions.get_mut(id as usize),
-        ) else {
+        let Some(state) = self.states.get_mut(id as usize) else {
             return;
         };
         if state.current_doc != doc + 1 {
@@ -475,7 +472,10 @@ impl IndexBuilder {
         if let Some(frequency) = state.frequencies.get_mut(field as usize) {
             *frequency = frequency.saturating_add(1);
         }
-        write_varint(positions, position.saturating_sub(state.last_position));
+        write_varint(
+            &mut state.positions,
+            position.saturating_sub(state.last_position),
+        );
         state.last_position = position;
     }
 
@@ -537,7 +537,7 @@ impl IndexBuilder {
         order.sort_unstable_by(|&a, &b| self.term_text(a).cmp(self.term_text(b)));
         let count = order.len();
         let total_postings: usize = self.postings.iter().map(Vec::len).sum();
-        let total_positions: usize = self.positions.iter().map(Vec::len).sum();
+        let total_positions: usize = self.states.iter().map(|s| s.positions.len()).sum();
         let mut term_text = String::with_capacity(self.arena.len());
         let mut term_ends = Vec::with_capacity(count);
         let mut document_frequency = Vec::with_capacity(count);
@@ -556,9 +556,9 @@ impl IndexBuilder {
                 postings.extend_from_slice(list);
                 *list = Vec::new();
             }
-            if let Some(list) = self.positions.get_mut(i) {
-                positions.extend_from_slice(list);
-                *list = Vec::new();
+            if let Some(state) = self.states.get_mut(i) {
+                positions.extend_from_slice(&state.positions);
+                state.positions = Vec::new();
             }
         }
         postings_starts.push(postings.len() as u32);

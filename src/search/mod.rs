@@ -40,6 +40,8 @@ const MAX_TYPO_TERMS: usize = 8;
 const PREFIX_FACTOR: f32 = 0.8;
 /// Score factor of a spelling variant (which also ranks below every exact match).
 const TYPO_FACTOR: f32 = 0.5;
+/// Words and phrases of a query beyond this many are ignored.
+const MAX_CLAUSES: usize = 32;
 /// Default page size.
 pub const DEFAULT_LIMIT: usize = 10;
 
@@ -309,7 +311,7 @@ const CLAUSE_EXACT: u8 = 2;
 impl SearchIndex {
     /// Indexes every listed article of the catalog (drafts are not searchable).
     pub fn build(catalog: &Catalog) -> SearchIndex {
-        let mut builder = Builder::default();
+        let mut builder = SearchIndexBuilder::default();
         for entry in catalog.listed() {
             if let Some(article) = catalog.article(entry.id) {
                 builder.add(&Document::from_article(entry, &article));
@@ -320,7 +322,7 @@ impl SearchIndex {
 
     /// Indexes the given documents (for tests and for embedders with their own articles).
     pub fn from_documents(documents: &[Document]) -> SearchIndex {
-        let mut builder = Builder::default();
+        let mut builder = SearchIndexBuilder::default();
         for document in documents {
             builder.add(document);
         }
@@ -369,7 +371,9 @@ impl SearchIndex {
         query: &str,
         options: &SearchOptions,
     ) -> SearchResults {
-        let clauses = parse_query(query);
+        let mut clauses = parse_query(query);
+        // Nobody types more words than this; the bound keeps every per-clause counter small.
+        clauses.truncate(MAX_CLAUSES);
         let count = self.documents.len();
         let mut accumulator = Accumulator {
             matched: vec![0; count],
@@ -839,7 +843,7 @@ impl SearchIndex {
                 }
             })
             .collect();
-        year_list.sort_by(|a, b| b.year.cmp(&a.year));
+        year_list.sort_by_key(|y| std::cmp::Reverse(y.year));
         Facets {
             publications: named(&self.publications, publications, &filters.publications),
             tags: named(&self.tags, tags, &filters.tags),
@@ -949,9 +953,10 @@ impl Filters {
     }
 }
 
-/// Builds a [`SearchIndex`] one document at a time.
+/// Builds a [`SearchIndex`] one document at a time, for a caller that already has each
+/// article parsed (building the catalog) and wants to avoid [`SearchIndex::build`]'s second parse.
 #[derive(Default)]
-struct Builder {
+pub struct SearchIndexBuilder {
     index: IndexBuilder,
     documents: Vec<DocInfo>,
     publications: Vec<FacetValue>,
@@ -964,8 +969,13 @@ struct Builder {
     title_keys: Vec<String>,
 }
 
-impl Builder {
-    fn add(&mut self, document: &Document) {
+impl SearchIndexBuilder {
+    pub fn new() -> SearchIndexBuilder {
+        SearchIndexBuilder::default()
+    }
+
+    /// Indexes one document (drafts should not be added: everything added is searchable).
+    pub fn add(&mut self, document: &Document) {
         self.index.start_document();
         let mut position = 0u32;
         let index = &mut self.index;
@@ -1032,7 +1042,7 @@ impl Builder {
         });
     }
 
-    fn finish(mut self) -> SearchIndex {
+    pub fn finish(mut self) -> SearchIndex {
         let mut order: Vec<usize> = (0..self.documents.len()).collect();
         order.sort_by(|&a, &b| self.title_keys.get(a).cmp(&self.title_keys.get(b)));
         for (rank, &number) in order.iter().enumerate() {

@@ -12,6 +12,8 @@ use crate::article::text::is_cjk;
 
 /// Words this long or longer tolerate one typo.
 pub const TYPO_MIN_CHARS: usize = 5;
+/// Words longer than this get no typo tolerance or suggestion.
+pub const TYPO_MAX_CHARS: usize = 32;
 
 /// One condition of a query.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -59,27 +61,40 @@ pub fn parse_query(query: &str) -> Vec<Clause> {
     clauses
 }
 
+/// The terms of one word of the query, as the tokenizer split it.
+struct QueryWord {
+    index: u32,
+    terms: Vec<String>,
+    joined: Option<String>,
+    start: usize,
+    end: usize,
+}
+
 fn push_segment(segment: &str, base: usize, quoted: bool, clauses: &mut Vec<Clause>) {
-    // (word index, terms, joined form, start, end)
-    let mut words: Vec<(u32, Vec<String>, Option<String>, usize, usize)> = Vec::new();
+    let mut words: Vec<QueryWord> = Vec::new();
     for_each_token(segment, 0, |token| {
-        let same_word = words.last().is_some_and(|w| w.0 == token.word);
-        if !same_word {
-            words.push((token.word, Vec::new(), None, token.start, token.end));
+        if words.last().is_none_or(|w| w.index != token.word) {
+            words.push(QueryWord {
+                index: token.word,
+                terms: Vec::new(),
+                joined: None,
+                start: token.start,
+                end: token.end,
+            });
         }
         if let Some(word) = words.last_mut() {
             if token.joined {
-                word.2 = Some(token.term.to_string());
+                word.joined = Some(token.term.to_string());
             } else {
-                word.1.push(token.term.to_string());
+                word.terms.push(token.term.to_string());
             }
-            word.4 = word.4.max(token.end);
+            word.end = word.end.max(token.end);
         }
     });
     if quoted {
-        let terms: Vec<String> = words.iter().flat_map(|w| w.1.iter().cloned()).collect();
-        let start = words.first().map_or(0, |w| w.3);
-        let end = words.last().map_or(0, |w| w.4);
+        let terms: Vec<String> = words.iter().flat_map(|w| w.terms.iter().cloned()).collect();
+        let start = words.first().map_or(0, |w| w.start);
+        let end = words.last().map_or(0, |w| w.end);
         if !terms.is_empty() {
             clauses.push(Clause {
                 terms,
@@ -93,7 +108,14 @@ fn push_segment(segment: &str, base: usize, quoted: bool, clauses: &mut Vec<Clau
         }
         return;
     }
-    for (_, terms, joined, start, end) in words {
+    for QueryWord {
+        terms,
+        joined,
+        start,
+        end,
+        ..
+    } in words
+    {
         let fuzzy = match terms.as_slice() {
             [term] => {
                 term.chars().count() >= TYPO_MIN_CHARS
@@ -121,6 +143,10 @@ fn push_segment(segment: &str, base: usize, quoted: bool, clauses: &mut Vec<Clau
 /// at most about 60 × (length + 1) hash lookups, whatever the size of the dictionary.
 pub fn one_edit_terms(index: &InvertedIndex, alphabet: &[char], term: &str) -> Vec<u32> {
     let chars: Vec<char> = term.chars().collect();
+    // Real words are shorter; a pasted blob must not cost millions of lookups.
+    if chars.len() > TYPO_MAX_CHARS {
+        return Vec::new();
+    }
     let mut found: Vec<u32> = Vec::new();
     let mut candidate = String::with_capacity(term.len() + 4);
     let check = |candidate: &str, found: &mut Vec<u32>| {

@@ -59,7 +59,7 @@ impl Snippet {
 pub fn make_snippet(text: &str, all_clauses: u64, clause_of: impl Fn(&str) -> u64) -> Snippet {
     let characters = text.chars().count().max(1);
     // Window width in bytes, scaled by the text's bytes per character (CJK is 3).
-    let width = SNIPPET_CHARS * text.len() / characters;
+    let width = (SNIPPET_CHARS as u64 * text.len() as u64 / characters as u64) as usize;
     let mut matches: Vec<(usize, usize, u64)> = Vec::new();
     // Set once a window covers every clause: the end of that window, after which nothing can change.
     let mut stop_after: Option<usize> = None;
