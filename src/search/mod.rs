@@ -11,9 +11,24 @@
 //! The other sorts keep typo matches after exact ones too, so a fuzzy guess never
 //! pushes an exact match down the list.
 //!
+//! Matching: words are folded (case, diacritics) and split as [`tokenize`] says; the last
+//! word, while it is being typed (nothing after it), also matches as a prefix (the 24 most
+//! frequent completions); words of five letters or more also match terms one edit away
+//! ([`query::one_edit_terms`]), scored at half and ranked after exact matches;
+//! `"quoted phrases"`, hyphenated words and CJK runs match as phrases through positions.
+//! A query word that matches nothing, with a near word in the index, gives a
+//! [`SearchResults::suggestion`] (the query with that word replaced).
+//!
 //! The index keeps no article text: snippets are cut from the text that an
 //! [`ArticleTexts`] (the catalog, which re-parses the article) gives for each hit shown.
-//! That keeps the index smaller than the corpus; only the hits on the requested page cost a parse.
+//! That keeps the index smaller than the corpus; only the hits on the requested page cost a parse,
+//! so keep pages small ([`DEFAULT_LIMIT`] is 10). An empty query returns no snippets (the library
+//! shows each [`Entry::excerpt`]) and lists every article the filters allow, with facet counts:
+//! the library view can use the same call.
+//!
+//! Serialised (serde, snake_case) for JS: a snippet is a list of `{text, mark}` segments, not a
+//! string with offsets, so the web layer escapes each segment and wraps marked ones in `<mark>`
+//! without converting UTF-8 offsets to UTF-16; dates are ISO strings.
 //!
 //! This module is pure: it must not name any browser crate.
 
