@@ -211,6 +211,27 @@ impl InvertedIndex {
     }
 }
 
+/// Sorts ids with one comparison function called through dynamic dispatch, so that every sort
+/// in search shares one copy of the standard sort code: each generic copy costs kilobytes of wasm.
+/// `compare` must be a total order (break ties by id) since the sort is unstable.
+pub fn sort_ids(ids: &mut [u32], compare: &dyn Fn(u32, u32) -> std::cmp::Ordering) {
+    ids.sort_unstable_by(|&a, &b| compare(a, b));
+}
+
+/// Moves the `count` first ids (in `compare` order) to the front, unordered, and drops the rest.
+pub fn keep_first_ids(
+    ids: &mut Vec<u32>,
+    count: usize,
+    compare: &dyn Fn(u32, u32) -> std::cmp::Ordering,
+) {
+    if count == 0 {
+        ids.clear();
+    } else if count < ids.len() {
+        ids.select_nth_unstable_by(count - 1, |&a, &b| compare(a, b));
+        ids.truncate(count);
+    }
+}
+
 /// The first id in `0..count` for which `before` is false (`before` must be true then false).
 fn partition_point(count: u32, before: impl Fn(u32) -> bool) -> u32 {
     let (mut low, mut high) = (0u32, count);
@@ -534,7 +555,7 @@ impl IndexBuilder {
         self.finish_document();
         self.table = Vec::new();
         let mut order: Vec<u32> = (0..self.ends.len() as u32).collect();
-        order.sort_unstable_by(|&a, &b| self.term_text(a).cmp(self.term_text(b)));
+        sort_ids(&mut order, &|a, b| self.term_text(a).cmp(self.term_text(b)));
         let count = order.len();
         let total_postings: usize = self.postings.iter().map(Vec::len).sum();
         let total_positions: usize = self.states.iter().map(|s| s.positions.len()).sum();

@@ -40,9 +40,13 @@ pub mod tokenize;
 
 use crate::article::{text, Article, Body, DateTime, NewsBlock};
 use crate::catalog::{ArticleId, Catalog, Entry};
-use index::{DocNumber, Field, FxBuildHasher, IndexBuilder, InvertedIndex, POSITION_GAP};
+use index::{
+    keep_first_ids, sort_ids, DocNumber, Field, FxBuildHasher, IndexBuilder, InvertedIndex,
+    POSITION_GAP,
+};
 use query::{one_edit_terms, parse_query, Clause};
 use serde::{Deserialize, Serialize};
+use std::cmp::Ordering;
 use std::collections::HashMap;
 
 pub use snippet::{Segment, Snippet};
@@ -470,15 +474,14 @@ impl SearchIndex {
 
         let total = results.len() as u32;
         let relevance = options.sort == Sort::Relevance && !clauses.is_empty();
-        let order = |&a: &DocNumber, &b: &DocNumber| {
-            self.compare(a, b, options.sort, relevance, &accumulator)
-        };
-        let wanted = options.offset.saturating_add(options.limit);
-        if wanted < results.len() && wanted > 0 {
-            results.select_nth_unstable_by(wanted - 1, order);
-            results.truncate(wanted);
-        }
-        results.sort_unstable_by(order);
+        let order =
+            |a: DocNumber, b: DocNumber| self.compare(a, b, options.sort, relevance, &accumulator);
+        keep_first_ids(
+            &mut results,
+            options.offset.saturating_add(options.limit),
+            &order,
+        );
+        sort_ids(&mut results, &order);
 
         let hits = results
             .iter()
@@ -556,12 +559,9 @@ impl SearchIndex {
         if clause.prefix {
             let range = self.index.prefix_range(term);
             let mut candidates: Vec<u32> = range.filter(|&id| Some(id) != exact).collect();
-            let by_frequency = |id: &u32| std::cmp::Reverse(self.index.document_frequency(*id));
-            if candidates.len() > MAX_PREFIX_TERMS {
-                candidates.select_nth_unstable_by_key(MAX_PREFIX_TERMS - 1, by_frequency);
-                candidates.truncate(MAX_PREFIX_TERMS);
-            }
-            candidates.sort_by_key(by_frequency);
+            let by_frequency = |a: u32, b: u32| self.more_frequent_first(a, b);
+            keep_first_ids(&mut candidates, MAX_PREFIX_TERMS, &by_frequency);
+            sort_ids(&mut candidates, &by_frequency);
             // A short prefix matches many words: stop once the postings would cover the corpus a few times.
             let budget = 3 * self.index.document_count().max(1);
             let mut covered = 0u32;
@@ -583,7 +583,7 @@ impl SearchIndex {
         let wants_variants = clause.fuzzy || (!known && !clause.quoted && letters >= 3);
         if wants_variants && !term.chars().any(text::is_cjk) {
             let mut variants = one_edit_terms(&self.index, &self.alphabet, term);
-            variants.sort_by_key(|&id| std::cmp::Reverse(self.index.document_frequency(id)));
+            sort_ids(&mut variants, &|a, b| self.more_frequent_first(a, b));
             if !known {
                 if let Some(&best) = variants.first() {
                     suggestions.push((clause.start, clause.end, self.index.term(best).to_string()));
@@ -680,14 +680,19 @@ impl SearchIndex {
             }
         }
         // Candidates: documents with every term, and their summed scores.
-        let mut rarest: Vec<usize> = (0..ids.len()).collect();
-        rarest.sort_by_key(|&i| {
-            ids.get(i)
+        let mut rarest: Vec<u32> = (0..ids.len() as u32).collect();
+        let frequency = |i: u32| {
+            ids.get(i as usize)
                 .map_or(0, |&id| self.index.document_frequency(id))
+        };
+        sort_ids(&mut rarest, &|a, b| {
+            frequency(a).cmp(&frequency(b)).then(a.cmp(&b))
         });
         let mut candidates: Vec<(DocNumber, f32)> = Vec::new();
         for (round, &i) in rarest.iter().enumerate() {
-            let Some(&id) = ids.get(i) else { continue };
+            let Some(&id) = ids.get(i as usize) else {
+                continue;
+            };
             let idf = self.index.idf(id);
             if round == 0 {
                 candidates = self
@@ -743,6 +748,12 @@ impl SearchIndex {
             })
             .map(|(_, candidate)| candidate)
             .collect()
+    }
+
+    /// Terms by document frequency, most frequent first (ties by id).
+    fn more_frequent_first(&self, a: u32, b: u32) -> Ordering {
+        let frequency = |id| self.index.document_frequency(id);
+        frequency(b).cmp(&frequency(a)).then(a.cmp(&b))
     }
 
     fn compare(
@@ -824,30 +835,33 @@ impl SearchIndex {
         years: Vec<u32>,
     ) -> Facets {
         let named = |values: &[FacetValue], counts: Vec<u32>, selected: &Option<Vec<u32>>| {
-            let mut list: Vec<FacetCount> = counts
+            let count_of = |value: u32| counts.get(value as usize).copied().unwrap_or(0);
+            let key_of = |value: u32| values.get(value as usize).map_or("", |v| v.key.as_str());
+            let mut present: Vec<u32> = (0..counts.len() as u32)
+                .filter(|&v| count_of(v) > 0)
+                .collect();
+            sort_ids(&mut present, &|a, b| {
+                count_of(b)
+                    .cmp(&count_of(a))
+                    .then_with(|| key_of(a).cmp(key_of(b)))
+                    .then(a.cmp(&b))
+            });
+            present
                 .into_iter()
-                .enumerate()
-                .filter(|&(_, count)| count > 0)
-                .filter_map(|(value, count)| {
+                .filter_map(|value| {
                     Some(FacetCount {
-                        value: values.get(value)?.label.clone(),
-                        count,
-                        selected: selected
-                            .as_ref()
-                            .is_some_and(|s| s.contains(&(value as u32))),
+                        value: values.get(value as usize)?.label.clone(),
+                        count: count_of(value),
+                        selected: selected.as_ref().is_some_and(|s| s.contains(&value)),
                     })
                 })
-                .collect();
-            list.sort_by(|a, b| {
-                b.count
-                    .cmp(&a.count)
-                    .then_with(|| fold::fold(&a.value).cmp(&fold::fold(&b.value)))
-            });
-            list
+                .collect::<Vec<_>>()
         };
-        let mut year_list: Vec<YearCount> = years
+        // The counts are by year from the first: read backwards, newest first.
+        let year_list: Vec<YearCount> = years
             .into_iter()
             .enumerate()
+            .rev()
             .filter(|&(_, count)| count > 0)
             .map(|(offset, count)| {
                 let year = self.first_year + offset as i32;
@@ -858,7 +872,6 @@ impl SearchIndex {
                 }
             })
             .collect();
-        year_list.sort_by_key(|y| std::cmp::Reverse(y.year));
         Facets {
             publications: named(&self.publications, publications, &filters.publications),
             tags: named(&self.tags, tags, &filters.tags),
@@ -915,11 +928,11 @@ impl Highlight {
 }
 
 /// The query with each unknown word replaced by its suggestion.
-fn suggest(query: &str, mut parts: Vec<(usize, usize, String)>) -> Option<String> {
+fn suggest(query: &str, parts: Vec<(usize, usize, String)>) -> Option<String> {
     if parts.is_empty() {
         return None;
     }
-    parts.sort_by_key(|p| p.0);
+    // Parts come in clause order, which is query order.
     let mut out = String::with_capacity(query.len() + 8);
     let mut cursor = 0;
     for (start, end, replacement) in parts {
@@ -1058,10 +1071,13 @@ impl SearchIndexBuilder {
     }
 
     pub fn finish(mut self) -> SearchIndex {
-        let mut order: Vec<usize> = (0..self.documents.len()).collect();
-        order.sort_by(|&a, &b| self.title_keys.get(a).cmp(&self.title_keys.get(b)));
+        let mut order: Vec<u32> = (0..self.documents.len() as u32).collect();
+        let title_key = |d: u32| self.title_keys.get(d as usize);
+        sort_ids(&mut order, &|a, b| {
+            title_key(a).cmp(&title_key(b)).then(a.cmp(&b))
+        });
         for (rank, &number) in order.iter().enumerate() {
-            if let Some(document) = self.documents.get_mut(number) {
+            if let Some(document) = self.documents.get_mut(number as usize) {
                 document.title_rank = rank as u32;
             }
         }
