@@ -186,6 +186,59 @@ impl ArticleTexts for [Document] {
     }
 }
 
+/// The texts of the articles most recently asked for, so that typing a query key by key,
+/// which brings back mostly the same hits, does not parse the same articles again and again.
+///
+/// Owned by the caller next to the catalog and lent for each search through [`CachedTexts`].
+#[derive(Default)]
+pub struct TextCache {
+    /// Most recent last.
+    recent: std::cell::RefCell<Vec<(ArticleId, String)>>,
+}
+
+/// Texts kept by a [`TextCache`]: about two pages of hits.
+const TEXT_CACHE_ENTRIES: usize = 24;
+
+impl TextCache {
+    pub fn new() -> TextCache {
+        TextCache::default()
+    }
+
+    /// Bytes of text held.
+    pub fn memory_bytes(&self) -> usize {
+        self.recent.try_borrow().map_or(0, |recent| {
+            recent.iter().map(|(_, text)| text.capacity()).sum()
+        })
+    }
+}
+
+/// An [`ArticleTexts`] that asks `texts` only for articles not in `cache`.
+pub struct CachedTexts<'a, T: ArticleTexts + ?Sized> {
+    pub texts: &'a T,
+    pub cache: &'a TextCache,
+}
+
+impl<T: ArticleTexts + ?Sized> ArticleTexts for CachedTexts<'_, T> {
+    fn article_text(&self, id: ArticleId) -> Option<String> {
+        if let Ok(mut recent) = self.cache.recent.try_borrow_mut() {
+            if let Some(position) = recent.iter().position(|(cached, _)| *cached == id) {
+                let entry = recent.remove(position);
+                let text = entry.1.clone();
+                recent.push(entry);
+                return Some(text);
+            }
+        }
+        let text = self.texts.article_text(id)?;
+        if let Ok(mut recent) = self.cache.recent.try_borrow_mut() {
+            if recent.len() >= TEXT_CACHE_ENTRIES {
+                recent.remove(0);
+            }
+            recent.push((id, text.clone()));
+        }
+        Some(text)
+    }
+}
+
 /// Everything of one article that is indexed.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Document {
