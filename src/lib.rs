@@ -3,8 +3,7 @@
 //! The core is pure Rust and compiles and tests natively:
 //! - [`article`]: the model and its parsers (Markdown with front matter, plain-text news);
 //! - [`render`]: article → safe HTML, and the HTML of each view;
-//! - [`catalog`]: the bundled articles, their slugs and order;
-//! - [`search`]: the full-text index, queries, ranking, facets and snippets.
+//! - [`catalog`]: the bundled articles, their slugs and order.
 //!
 //! `web` (on wasm32 only) is the thin layer that touches the browser: routing,
 //! DOM insertion, the sanitiser walk, and the JS API. See ARCHITECTURE.md.
