@@ -13,6 +13,7 @@ pub mod article;
 pub mod catalog;
 pub mod reading;
 pub mod render;
+pub mod search;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;
