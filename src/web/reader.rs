@@ -78,6 +78,15 @@ struct ArticlePage {
 
 type ObserverCallback = Closure<dyn FnMut(js_sys::Array)>;
 
+impl Drop for Reader {
+    fn drop(&mut self) {
+        // The timer would call a closure that is about to be freed.
+        if let Some(timer) = self.save_timer.take() {
+            self.window.clear_timeout_with_handle(timer);
+        }
+    }
+}
+
 impl Drop for ArticlePage {
     fn drop(&mut self) {
         if let Some(observer) = &self.observer {
