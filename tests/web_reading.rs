@@ -257,6 +257,12 @@ async fn question_mark_shows_every_shortcut_and_escape_closes_it() {
     assert_eq!(rows, folio::reading::keys::SHORTCUTS.len());
     press("Escape");
     assert!(!dialog.has_attribute("open"));
+    // Without a keyboard, the settings panel opens it too.
+    click(&find(&root, ".reader-toggle").expect("settings button"));
+    click(&find(&root, ".reader-help-button").expect("help button"));
+    assert!(dialog.has_attribute("open"));
+    click(&find(&dialog, ".help-close").expect("close button"));
+    assert!(!dialog.has_attribute("open"));
     finish(root, viewer);
 }
 

@@ -190,6 +190,11 @@ impl Reader {
             }
         });
         let on_panel_click = self.handler(|reader, event| {
+            if closest(&event, ".reader-help-button").is_some() {
+                reader.set_panel_open(false);
+                let _ = reader.help.show_modal();
+                return;
+            }
             let step = closest(&event, "[data-size-step]")
                 .and_then(|button| button.get_attribute("data-size-step"))
                 .and_then(|step| step.parse::<i32>().ok());
