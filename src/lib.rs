@@ -4,6 +4,8 @@
 //! - [`article`]: the model and its parsers (Markdown with front matter, plain-text news);
 //! - [`render`]: article → safe HTML, and the HTML of each view;
 //! - [`catalog`]: the bundled articles, their slugs and order;
+//! - [`reading`]: reader preferences, table of contents, reading position, keyboard map;
+//! - [`search`]: the full-text index, queries, facets and snippets;
 //! - [`pathological`]: generated hostile inputs shared by the tests and the benchmarks.
 //!
 //! `web` (on wasm32 only) is the thin layer that touches the browser: routing,
@@ -12,7 +14,9 @@
 pub mod article;
 pub mod catalog;
 pub mod pathological;
+pub mod reading;
 pub mod render;
+pub mod search;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

@@ -12,6 +12,7 @@
 //! The start function mounts the viewer into the page's `#folio` element when there is one.
 //!
 //! Modules: [`app`] (the mounted viewer and its router), [`view`] (DOM of a view),
+//! [`reader`] (reading settings, shortcuts, contents highlight, position memory),
 //! [`sanitize`] (the sanitiser walk), [`trusted_html`] (the Trusted Types policy, the
 //! only way HTML enters the page), [`dom`] (helpers, owned listeners),
 //! [`error`] (the one conversion to a JS `Error`).
@@ -19,6 +20,7 @@
 pub mod app;
 pub mod dom;
 pub mod error;
+pub mod reader;
 pub mod sanitize;
 pub mod trusted_html;
 pub mod view;

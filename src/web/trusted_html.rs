@@ -85,6 +85,19 @@ pub fn set_html(element: &Element, html: &str) -> Result<(), JsValue> {
     Ok(())
 }
 
+/// Inserts the renderer's markup `html` right after `element`, as its next siblings.
+pub fn insert_html_after(element: &Element, html: &str) -> Result<(), JsValue> {
+    let document = element
+        .owner_document()
+        .ok_or_else(|| JsValue::from_str("the element has no document"))?;
+    let parent = element
+        .parent_node()
+        .ok_or_else(|| JsValue::from_str("the element has no parent"))?;
+    let nodes = fragment(&document, html)?;
+    parent.insert_before(&nodes, element.next_sibling().as_ref())?;
+    Ok(())
+}
+
 /// Appends the renderer's markup `html` after the children of `element`.
 pub fn append_html(element: &Element, html: &str) -> Result<(), JsValue> {
     let document = element
