@@ -378,44 +378,44 @@ async fn check_vector(vector: &Vector) -> Result<(), String> {
     }
 }
 
-/// Elements no article may bring into the page.
+/// Elements no article may bring into the page. The viewer's own copy buttons on code
+/// blocks are the one exception: the sanitiser drops every `button` an article carries.
 const FORBIDDEN_SELECTOR: &str = "script, style, iframe, frame, frameset, object, embed, applet, \
-     svg, math, base, meta, link, form, button, textarea, select, template, noscript, \
+     svg, math, base, meta, link, form, button:not(.code-copy), textarea, select, template, noscript, \
      audio, video, source, xmp, portal, dialog, param, area, map, input:not([type=checkbox])";
 
-/// Looks for anything dangerous under `root`, outside the viewer's own chrome.
+/// Looks for anything dangerous in the view (`main`): the part of the page that holds
+/// article text. The chrome around it (masthead, reading settings, dialogs) is the
+/// viewer's own markup, with forms and ids of its own, and holds no article text.
 fn check_dom(root: &Element, view: &str, problems: &mut Vec<String>) -> Result<(), String> {
-    let forbidden = root
+    let Some(scope) = root.query_selector("main").map_err(|e| format!("{e:?}"))? else {
+        problems.push(format!("{view}: no <main>"));
+        return Ok(());
+    };
+    let forbidden = scope
         .query_selector_all(FORBIDDEN_SELECTOR)
         .map_err(|e| format!("{e:?}"))?;
     if forbidden.length() > 0 {
         problems.push(format!(
             "{view}: {} forbidden elements in {}",
             forbidden.length(),
-            root.inner_html()
+            scope.inner_html()
         ));
     }
-    let elements = root.query_selector_all("*").map_err(|e| format!("{e:?}"))?;
+    let elements = scope
+        .query_selector_all("*")
+        .map_err(|e| format!("{e:?}"))?;
     for i in 0..elements.length() {
         let Some(element) = elements.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
             continue;
         };
-        // The viewer's own elements: the root's children and what is inside its masthead and colophon.
-        let viewer_chrome = element
-            .parent_element()
-            .is_some_and(|parent| parent.is_same_node(Some(root)))
-            || element
-                .closest(".folio-masthead, .folio-colophon")
-                .ok()
-                .flatten()
-                .is_some();
         for name in element
             .get_attribute_names()
             .iter()
             .filter_map(|n| n.as_string())
         {
             let value = element.get_attribute(&name).unwrap_or_default();
-            if let Some(problem) = dangerous_attribute(&name, &value, viewer_chrome) {
+            if let Some(problem) = dangerous_attribute(&name, &value) {
                 problems.push(format!("{view}: <{}> {problem}", element.local_name()));
             }
         }
@@ -436,7 +436,7 @@ fn check_dom(root: &Element, view: &str, problems: &mut Vec<String>) -> Result<(
 }
 
 /// What is wrong with an attribute that survived, if anything.
-fn dangerous_attribute(name: &str, value: &str, viewer_chrome: bool) -> Option<String> {
+fn dangerous_attribute(name: &str, value: &str) -> Option<String> {
     let name = name.to_ascii_lowercase();
     if name.starts_with("on")
         || matches!(
@@ -457,16 +457,14 @@ fn dangerous_attribute(name: &str, value: &str, viewer_chrome: bool) -> Option<S
     {
         return Some(format!("kept attribute {name}={value:?}"));
     }
-    if !viewer_chrome {
-        if name == "id" && (value.starts_with("folio") || value.starts_with('_')) {
-            return Some(format!("kept reserved id {value:?}"));
-        }
-        // `location`, `alert`, `trustedTypes`… as ids are harmless: named access never
-        // shadows a property the window already has. Only names that are not yet
-        // globals can be clobbered, and the sentinel is one of those.
-        if name == "class" && value.split_whitespace().any(|c| c.starts_with("folio-")) {
-            return Some(format!("kept reserved class {value:?}"));
-        }
+    if name == "id" && (value.starts_with("folio") || value.starts_with('_')) {
+        return Some(format!("kept reserved id {value:?}"));
+    }
+    // `location`, `alert`, `trustedTypes`… as ids are harmless: named access never
+    // shadows a property the window already has. Only names that are not yet
+    // globals can be clobbered, and the sentinel is one of those.
+    if name == "class" && value.split_whitespace().any(|c| c.starts_with("folio-")) {
+        return Some(format!("kept reserved class {value:?}"));
     }
     if matches!(name.as_str(), "href" | "src" | "cite" | "poster" | "data") {
         // What the URL parser would see: no whitespace or control characters, any case.
