@@ -14,6 +14,8 @@
 //! Every piece of HTML must be balanced ([`balance`]). The time limit here is generous
 //! and only catches hangs; the render budget is checked by the benchmarks.
 //! `BLESS=1 cargo test --test broken` rewrites the expected files.
+//! The suite has its own [`check`] rather than `tests/common`'s: its inputs are bytes
+//! (some are not UTF-8), in subfolders, with several extensions.
 
 #![cfg(not(target_arch = "wasm32"))]
 
