@@ -15,8 +15,7 @@ use folio::article::{format_for_path, parse_article, Severity};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-pub const USAGE: &str = "\
-  check-articles [DIR]
+pub const USAGE: &str = "  check-articles [DIR]
         list every problem in the articles of DIR (default articles/) as
         path:line: severity: message; fails on any error-level problem
   fuzz [--iterations N] [--seconds S] [--threads T] [--max-len BYTES] [--seed X]
@@ -206,6 +205,12 @@ impl FuzzOptions {
                 Some((name, value)) => (name, Some(value.to_string())),
                 None => (arg.as_str(), None),
             };
+            if !matches!(
+                name,
+                "--iterations" | "--seconds" | "--threads" | "--max-len" | "--seed"
+            ) {
+                return Err(format!("unknown option {name:?}\n\n{USAGE}"));
+            }
             let text = inline
                 .or_else(|| args.next().cloned())
                 .ok_or_else(|| format!("{name} needs a value"))?;
