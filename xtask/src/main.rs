@@ -11,6 +11,7 @@
 
 mod pipeline;
 mod serve;
+mod size;
 mod tools;
 
 use pipeline::BuildOptions;
@@ -29,6 +30,9 @@ Commands:
         build the site in release mode into www/pkg
   test [--only STEP]...
         run the checks CI runs, in order: fmt, clippy, test, browser, e2e
+  size [--no-build] [--top N]
+        what the first view costs over the wire (raw, gzip, brotli) against
+        its 120 KB brotli budget, and the largest functions and crates (twiggy)
   tools [--install]
         show which tools are ready; with --install, install the missing ones
 
@@ -86,6 +90,7 @@ fn run(args: &[String]) -> Result<bool, String> {
             let only = parse_test_options(rest)?;
             pipeline::run_tests(&mut toolbox, &only)
         }
+        "size" => size::run(&mut toolbox, &size::SizeOptions::parse(rest)?),
         "tools" => {
             match rest {
                 [] => {}
