@@ -22,14 +22,49 @@ use std::path::{Path, PathBuf};
 /// Everything before the first article: at most this many bytes, brotli.
 pub const BUDGET_BROTLI: u64 = 120 * 1024;
 
-/// The files the page loads before it shows its first view, relative to `www/`.
-pub const FIRST_VIEW_FILES: &[&str] = &[
-    "index.html",
-    "style.css",
-    "main.js",
-    "pkg/folio.js",
-    "pkg/folio_bg.wasm",
-];
+/// The files the page loads before it shows its first view, relative to `www/`:
+/// `index.html` and every local file it names in a `src` or `href` attribute
+/// (scripts, style sheets, the preloaded glue and wasm), except inside `<noscript>`.
+pub fn first_view_files(index_html: &str) -> Vec<String> {
+    let mut files = vec!["index.html".to_string()];
+    let mut rest = index_html;
+    let mut without_noscript = String::new();
+    while let Some(start) = rest.find("<noscript>") {
+        without_noscript.push_str(&rest[..start]);
+        rest = match rest[start..].find("</noscript>") {
+            Some(end) => &rest[start + end..],
+            None => "",
+        };
+    }
+    without_noscript.push_str(rest);
+    for reference in local_references(&without_noscript) {
+        if !files.contains(&reference) {
+            files.push(reference);
+        }
+    }
+    files
+}
+
+/// The values of `src="…"` and `href="…"` attributes that name files of the site:
+/// no scheme (`data:`, `https:`), no fragment-only link.
+pub fn local_references(html: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for attribute in [" src=\"", " href=\""] {
+        let mut rest = html;
+        while let Some(start) = rest.find(attribute) {
+            let value_start = start + attribute.len();
+            let Some(length) = rest[value_start..].find('"') else {
+                break;
+            };
+            let value = &rest[value_start..value_start + length];
+            if !value.is_empty() && !value.contains(':') && !value.starts_with('#') {
+                found.push(value.to_string());
+            }
+            rest = &rest[value_start + length..];
+        }
+    }
+    found
+}
 
 /// Raw and compressed sizes of one file.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -132,7 +167,10 @@ impl FirstView {
 /// Measures the files of the built site that the first view loads.
 pub fn first_view_sizes(toolbox: &mut Toolbox) -> Result<FirstView, String> {
     let site = pipeline::site_dir(toolbox.root());
-    let paths: Vec<PathBuf> = FIRST_VIEW_FILES.iter().map(|f| site.join(f)).collect();
+    let index = fs::read_to_string(site.join("index.html"))
+        .map_err(|error| format!("cannot read www/index.html: {error}"))?;
+    let names = first_view_files(&index);
+    let paths: Vec<PathBuf> = names.iter().map(|f| site.join(f)).collect();
     for path in &paths {
         if !path.is_file() {
             return Err(format!(
@@ -143,7 +181,7 @@ pub fn first_view_sizes(toolbox: &mut Toolbox) -> Result<FirstView, String> {
     }
     let measured = compressed_sizes(toolbox, &paths)?;
     let mut total = Sizes::default();
-    let files = FIRST_VIEW_FILES
+    let files = names
         .iter()
         .zip(measured)
         .map(|(name, sizes)| {
@@ -366,7 +404,7 @@ pub fn parse_twiggy_csv(csv: &str) -> Vec<(String, u64)> {
             items.push((name.clone(), size));
         }
     }
-    items.sort_by(|a, b| b.1.cmp(&a.1));
+    items.sort_by_key(|item| std::cmp::Reverse(item.1));
     items
 }
 
@@ -404,29 +442,22 @@ pub fn crate_of(name: &str) -> String {
     if name.contains("__wbg") || name.contains("wasm_bindgen") || name.starts_with("__wbindgen") {
         return "wasm_bindgen".into();
     }
-    // `<pulldown_cmark::Foo as core::fmt::Debug>::fmt` belongs to pulldown_cmark.
+    // `<pulldown_cmark::Foo as core::fmt::Debug>::fmt` belongs to pulldown_cmark, and
+    // `<core[c5930c85a12de822]::str::…>` to core: a disambiguator in brackets is dropped.
     let trimmed = name
         .trim_start_matches(['<', '&', '*', ' '])
         .trim_start_matches("mut ")
         .trim_start_matches("dyn ");
-    let first = trimmed
-        .split("::")
-        .next()
-        .unwrap_or(trimmed)
-        .trim_start_matches(['<', '&', ' ']);
+    let first = trimmed.split("::").next().unwrap_or(trimmed);
+    let first = first.split('[').next().unwrap_or(first);
     if trimmed.contains("::")
         && !first.is_empty()
         && first.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
     {
         first.to_string()
-    } else if name.contains("section") || name.starts_with('"') || name.contains("table") {
-        format!(
-            "({})",
-            name.split(['[', ' '])
-                .next()
-                .unwrap_or(name)
-                .trim_matches('"')
-        )
+    } else if trimmed.starts_with("str>") || trimmed.starts_with("[T]>") || trimmed.starts_with('[')
+    {
+        "core".into()
     } else {
         "(other)".into()
     }
@@ -476,6 +507,40 @@ mod tests {
         );
         assert_eq!(crate_of("data segment \".rodata\""), "(data segments)");
         assert_eq!(crate_of("folio::render::body::render_markdown"), "folio");
+        assert_eq!(
+            crate_of("<dlmalloc[e24a27]::dlmalloc::Dlmalloc<T>>::malloc"),
+            "dlmalloc"
+        );
+        assert_eq!(crate_of("<str>::to_lowercase"), "core");
+    }
+
+    #[test]
+    fn the_first_view_is_what_index_html_loads() {
+        let html = r##"<link rel="icon" href="data:,"><script src="prefs.js"></script>
+            <link rel="stylesheet" href="style.css"><noscript><link href="noscript.css"></noscript>
+            <link rel="modulepreload" href="pkg/folio.js"><a href="#/">x</a><a href="https://x.org/">y</a>
+            <script type="module" src="main.js"></script>"##;
+        let mut files = first_view_files(html);
+        files.sort();
+        assert_eq!(
+            files,
+            [
+                "index.html",
+                "main.js",
+                "pkg/folio.js",
+                "prefs.js",
+                "style.css"
+            ]
+        );
+    }
+
+    #[test]
+    fn the_real_page_loads_its_wasm_before_the_first_view() {
+        let html = fs::read_to_string(crate::project_root().join("www/index.html")).expect("read");
+        let files = first_view_files(&html);
+        for needed in ["pkg/folio_bg.wasm", "pkg/folio.js", "main.js", "style.css"] {
+            assert!(files.iter().any(|f| f == needed), "{needed} in {files:?}");
+        }
     }
 
     #[test]
