@@ -1,5 +1,5 @@
-//! Native timings for `cargo xtask bench`: parse and render on the seed article, the
-//! Markdown showcase and a generated 1 MB article; a repeat-and-median harness.
+//! Native timings for `cargo xtask bench`: parse, render and search-index build on the
+//! seed article, the Markdown showcase and a generated 1 MB article; a repeat-and-median harness.
 //!
 //! `cargo bench --bench native -- [--write-article PATH]` prints one JSON line per
 //! figure (`{"input":…,"step":…,"bytes":…,"median_ms":…,"runs":…}`) and, with
@@ -7,8 +7,10 @@
 //! benchmark renders exactly the same text.
 
 use folio::article::parse_article;
-use folio::catalog::bundled_files;
+use folio::catalog::{bundled_files, Catalog, Source};
 use folio::render::{render_body, BodyOptions};
+use folio::search::{Document, SearchIndex};
+use std::borrow::Cow;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
@@ -53,6 +55,20 @@ fn main() {
             black_box(render_body(&article, &options));
         });
         report(name, "render", bytes.len(), render);
+        // The search index of a catalog holding only this article: text extraction included.
+        let catalog = Catalog::from_sources(vec![Source {
+            path: Cow::Owned(path.clone()),
+            slug: Cow::Borrowed("bench"),
+            bytes: Cow::Owned(bytes.clone()),
+        }]);
+        if let (Some(entry), Some(article)) = (catalog.entry(0), catalog.article(0)) {
+            let index = median_ms(|| {
+                black_box(SearchIndex::from_documents(&[Document::from_article(
+                    entry, &article,
+                )]));
+            });
+            report(name, "search index build", bytes.len(), index);
+        }
     }
 }
 

@@ -175,7 +175,7 @@ fn render_article_returns_the_sanitised_page() {
     let html = web::render_article(SEED_SLUG).expect("the seed renders");
     assert!(html.starts_with("<article class=\"article\""), "{html}");
     assert!(html.contains(SEED_TITLE_START));
-    assert!(html.contains("<div class=\"article-body\"><p>"));
+    assert!(html.contains("<div class=\"article-body\"><p class=\"standfirst\">"));
     assert!(html.contains("← All articles"));
     assert!(!html.to_ascii_lowercase().contains("<script"));
 }

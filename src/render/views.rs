@@ -152,7 +152,10 @@ pub fn library_view(catalog: &Catalog) -> String {
 }
 
 fn push_library_card(out: &mut String, entry: &Entry) {
-    out.push_str("<li><article class=\"card\"");
+    out.push_str("<li><article class=\"card\" data-slug=\"");
+    // The web layer marks read and started articles by it.
+    push_escaped(out, &entry.slug);
+    out.push('"');
     push_language_attributes(out, entry);
     out.push_str("><h2 class=\"card-title\"><a href=\"");
     push_escaped(out, &article_href(&entry.slug));

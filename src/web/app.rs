@@ -18,6 +18,7 @@ use crate::catalog::Catalog;
 use crate::render::views::{self, Route};
 use crate::web::dom::{self, EventListener};
 use crate::web::error::message_of;
+use crate::web::reader::Reader;
 use crate::web::view;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -54,6 +55,8 @@ struct Shared {
     current: RefCell<Option<Route>>,
     /// Where the reader was in the library when they opened an article, to return there.
     library_scroll: Cell<Option<f64>>,
+    /// Reading settings, shortcuts, contents highlight, position memory.
+    reader: Rc<Reader>,
 }
 
 /// Mounts a viewer into `root`, replacing its children (and any viewer already there).
@@ -145,6 +148,7 @@ impl App {
         root.append_child(&masthead)?;
         root.append_child(&view)?;
         root.append_child(&colophon)?;
+        let reader = Reader::new(&window, &document, root, &masthead, &view)?;
 
         let shared = Rc::new(Shared {
             window,
@@ -153,6 +157,7 @@ impl App {
             view,
             current: RefCell::new(None),
             library_scroll: Cell::new(None),
+            reader,
         });
 
         let on_hash_change = {
@@ -175,10 +180,11 @@ impl App {
                 }
             }
         };
-        let listeners = vec![
+        let mut listeners = vec![
             EventListener::new(&shared.window, "hashchange", on_hash_change)?,
             EventListener::new(&skip_link, "click", on_skip)?,
         ];
+        listeners.extend(shared.reader.listeners()?);
         shared.follow_location(false);
         Ok(App {
             shared,
@@ -256,6 +262,7 @@ impl Shared {
         };
         self.document
             .set_title(&views::document_title(title.as_deref()));
+        self.reader.after_render(&route);
 
         let revealed = match &heading {
             Some(heading) => self.reveal_heading(heading, move_focus),

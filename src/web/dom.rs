@@ -7,7 +7,7 @@
 use crate::web::error::js_error;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{Document, Event, EventTarget, Window};
+use web_sys::{AddEventListenerOptions, Document, Event, EventTarget, Window};
 
 pub fn window() -> Result<Window, JsValue> {
     web_sys::window().ok_or_else(|| js_error("Folio needs a browser window"))
@@ -35,6 +35,28 @@ impl EventListener {
     ) -> Result<EventListener, JsValue> {
         let callback = Closure::<dyn FnMut(Event)>::new(callback);
         target.add_event_listener_with_callback(kind, callback.as_ref().unchecked_ref())?;
+        Ok(EventListener {
+            target: target.clone(),
+            kind,
+            callback,
+        })
+    }
+
+    /// Registers `callback` as a passive listener: it promises never to call
+    /// `preventDefault`, so the browser need not wait for it before scrolling.
+    pub fn new_passive(
+        target: &EventTarget,
+        kind: &'static str,
+        callback: impl FnMut(Event) + 'static,
+    ) -> Result<EventListener, JsValue> {
+        let callback = Closure::<dyn FnMut(Event)>::new(callback);
+        let options = AddEventListenerOptions::new();
+        options.set_passive(true);
+        target.add_event_listener_with_callback_and_add_event_listener_options(
+            kind,
+            callback.as_ref().unchecked_ref(),
+            &options,
+        )?;
         Ok(EventListener {
             target: target.clone(),
             kind,

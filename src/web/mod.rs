@@ -12,6 +12,7 @@
 //! The start function mounts the viewer into the page's `#folio` element when there is one.
 //!
 //! Modules: [`app`] (the mounted viewer and its router), [`view`] (DOM of a view),
+//! [`reader`] (reading settings, shortcuts, contents highlight, position memory),
 //! [`sanitize`] (the sanitiser walk), [`dom`] (helpers, owned listeners),
 //! [`error`] (the one conversion to a JS `Error`).
 
@@ -20,6 +21,7 @@ pub mod app;
 pub mod bench;
 pub mod dom;
 pub mod error;
+pub mod reader;
 pub mod sanitize;
 pub mod view;
 

@@ -9,10 +9,13 @@
 // its own assertions.
 // The checks follow the seed article (articles/000_f2e18ad958418c56.txt) from the
 // library into its page and back, so they describe what a reader sees.
-// It also saves desktop screenshots of the library and the article into docs/.
+// It also runs an axe-core accessibility audit of each view, in light and dark,
+// and, when every check passes, saves desktop screenshots of the library and the
+// article into docs/ for the README.
 
 import { chromium } from 'playwright-core';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -40,7 +43,11 @@ const VIEWPORT = { width: 1280, height: 900 };
 const STEP_TIMEOUT_MS = 15_000;
 const WATCHDOG_MS = 240_000;
 
+// The WCAG 2.1 A and AA rules, light and dark colour schemes alike.
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
 const here = path.dirname(fileURLToPath(import.meta.url));
+const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const docsDir = path.resolve(here, '../../docs');
 
 const [siteUrl, subPathUrl] = process.argv.slice(2);
@@ -52,6 +59,10 @@ if (!siteUrl || !subPathUrl) {
 const executablePath = process.env.FOLIO_CHROMIUM || '/usr/bin/chromium';
 
 let browser;
+
+// Written into docs/ only when every check passes, so a broken page never
+// replaces the README's pictures.
+const screenshots = new Map();
 
 // Whatever happens, Chromium must not outlive the test.
 const watchdog = setTimeout(async () => {
@@ -208,6 +219,27 @@ function checkArticle(facts) {
   assert(!facts.bodyText.includes('Source link'), '"Source link" is shown');
 }
 
+/// Runs axe-core over the page and fails on any WCAG 2.1 A or AA violation.
+/// The script is evaluated through the DevTools protocol, which the page's
+/// Content-Security-Policy does not govern, so the audit adds no violation of its own.
+async function audit(page, view) {
+  await page.evaluate(axeSource);
+  const violations = await page.evaluate(async (tags) => {
+    const results = await window.axe.run(document, { runOnly: { type: 'tag', values: tags } });
+    return results.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')),
+    }));
+  }, AXE_TAGS);
+  assert(
+    violations.length === 0,
+    `accessibility problems in the ${view}:\n  ` +
+      violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.targets.join(', ')}`).join('\n  '),
+  );
+}
+
 /// Each check: a name and a function of a fresh page.
 const checks = [
   [
@@ -218,8 +250,7 @@ const checks = [
       const facts = await libraryFacts(page);
       assert(facts.links === 1, `${facts.links} links titled "${HEADLINE}"`);
       assert(facts.cardText.includes(PUBLICATION), `the card reads ${JSON.stringify(facts.cardText)}`);
-      await mkdir(docsDir, { recursive: true });
-      await page.screenshot({ path: path.join(docsDir, 'screenshot-library.png') });
+      screenshots.set('screenshot-library.png', await page.screenshot());
     },
   ],
   [
@@ -230,7 +261,7 @@ const checks = [
       await page.getByRole('link', { name: HEADLINE, exact: true }).first().click();
       await waitForArticle(page);
       checkArticle(await articleFacts(page));
-      await page.screenshot({ path: path.join(docsDir, 'screenshot-article.png') });
+      screenshots.set('screenshot-article.png', await page.screenshot());
     },
   ],
   [
@@ -279,6 +310,25 @@ const checks = [
       assert(back >= 0, 'no link back to the library in the main part of the not-found view');
       await page.locator('main a').nth(back).click();
       await waitForLibrary(page);
+    },
+  ],
+  [
+    'the library, the article and the not-found view pass an accessibility audit',
+    async (page) => {
+      for (const scheme of ['light', 'dark']) {
+        await page.emulateMedia({ colorScheme: scheme });
+        await page.goto(siteUrl);
+        await waitForLibrary(page);
+        await audit(page, `library (${scheme})`);
+        await page.getByRole('link', { name: HEADLINE, exact: true }).first().click();
+        await waitForArticle(page);
+        await audit(page, `article (${scheme})`);
+        await page.goto(new URL('#/a/no-such-article', siteUrl).href);
+        await page.waitForFunction(() =>
+          /not found/i.test((document.querySelector('main h1') ?? document.querySelector('h1'))?.textContent ?? ''),
+        );
+        await audit(page, `not-found view (${scheme})`);
+      }
     },
   ],
   [
@@ -360,6 +410,10 @@ async function main() {
     }
   }
   await closeBrowser();
+  if (failed === 0) {
+    await mkdir(docsDir, { recursive: true });
+    for (const [name, image] of screenshots) await writeFile(path.join(docsDir, name), image);
+  }
   console.log(`${passed} passed, ${failed} failed`);
   return failed === 0;
 }

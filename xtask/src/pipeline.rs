@@ -356,17 +356,42 @@ fn step_browser_tests(toolbox: &mut Toolbox) -> Result<(), String> {
     command
         .args(["test", "--headless", "--chrome", "--chromedriver"])
         .arg(&chromedriver)
-        .args(["--mode", "no-install"]);
+        .args(["--mode", "no-install", "--lib"]);
+    // Only the suites with browser tests: the native fixture suites would compile
+    // for wasm32 and report "no tests to run", at a cost of a minute when cold.
+    for suite in browser_test_suites(&toolbox.root().join("tests")) {
+        command.args(["--test", &suite]);
+    }
     // Chrome refuses to start as root without --no-sandbox, which webdriver.json
     // (at the crate root) passes; say so rather than fail obscurely.
     if !toolbox.root().join("webdriver.json").is_file() {
         note("webdriver.json is missing at the crate root; Chrome may refuse to run as root");
     }
     let shown = format!(
-        "wasm-pack test --headless --chrome --chromedriver {} --mode no-install",
+        "wasm-pack test --headless --chrome --chromedriver {} --mode no-install --lib (and each --test with browser tests)",
         chromedriver.display()
     );
     run(command, &shown)
+}
+
+/// The integration test files (by target name) that hold `wasm_bindgen_test`s.
+pub fn browser_test_suites(tests_dir: &Path) -> Vec<String> {
+    let Ok(entries) = fs::read_dir(tests_dir) else {
+        return Vec::new();
+    };
+    let mut suites: Vec<String> = entries
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .filter(|path| path.extension().is_some_and(|extension| extension == "rs"))
+        .filter(|path| {
+            fs::read_to_string(path).is_ok_and(|text| text.contains("wasm_bindgen_test"))
+        })
+        .filter_map(|path| {
+            path.file_stem()
+                .map(|stem| stem.to_string_lossy().into_owned())
+        })
+        .collect();
+    suites.sort();
+    suites
 }
 
 fn step_end_to_end(toolbox: &mut Toolbox) -> Result<(), String> {
@@ -392,8 +417,17 @@ fn step_end_to_end(toolbox: &mut Toolbox) -> Result<(), String> {
         .arg(e2e_dir.join("e2e.mjs"))
         .arg(server.url())
         .arg(sub_server.url())
-        .env("FOLIO_CHROMIUM", chromium);
-    let result = run_with_timeout(command, "node tests/e2e/e2e.mjs", E2E_TIMEOUT);
+        .env("FOLIO_CHROMIUM", &chromium);
+    let mut result = run_with_timeout(command, "node tests/e2e/e2e.mjs", E2E_TIMEOUT);
+    if result.is_ok() {
+        // The reading experience: themes, deep links, positions, axe-core, keyboard walk.
+        let mut reading = toolbox.command("node");
+        reading
+            .arg(e2e_dir.join("reading.mjs"))
+            .arg(server.url())
+            .env("FOLIO_CHROMIUM", &chromium);
+        result = run_with_timeout(reading, "node tests/e2e/reading.mjs", E2E_TIMEOUT);
+    }
     server.stop();
     sub_server.stop();
     result
@@ -487,6 +521,19 @@ mod tests {
         let manifest = include_str!("../../Cargo.toml");
         let flags = wasm_opt_flags(manifest).expect("wasm-opt enabled");
         assert_eq!(flags.first().map(String::as_str), Some("-Os"), "{flags:?}");
+    }
+
+    #[test]
+    fn browser_suites_are_the_files_with_wasm_bindgen_tests() {
+        let dir = std::env::temp_dir().join(format!("xtask-suites-{}", std::process::id()));
+        fs::create_dir_all(dir.join("fixtures")).expect("mkdir");
+        fs::write(dir.join("web.rs"), "#[wasm_bindgen_test]\nfn a() {}").expect("write");
+        fs::write(dir.join("dom.rs"), "use wasm_bindgen_test::*;").expect("write");
+        fs::write(dir.join("catalog.rs"), "#[test]\nfn b() {}").expect("write");
+        fs::write(dir.join("notes.md"), "wasm_bindgen_test").expect("write");
+        assert_eq!(browser_test_suites(&dir), ["dom", "web"]);
+        let _ = fs::remove_dir_all(&dir);
+        assert!(browser_test_suites(&dir).is_empty());
     }
 
     #[test]

@@ -1,0 +1,675 @@
+//! The inverted index: sorted term dictionary, compressed postings and positions, BM25F scoring.
+//!
+//! Memory layout, chosen to stay well under the size of the text it indexes:
+//! - terms are stored sorted, back to back in one `String`, with `u32` end offsets
+//!   (binary search gives prefix ranges; an open-addressing table of `u32` gives exact lookups);
+//! - each term's postings are one byte run: per document a varint document-number delta,
+//!   a byte with one bit per [`Field`] the term occurs in, then a varint frequency per set bit;
+//! - each term's positions are a separate byte run (varint deltas per document), read only
+//!   for phrase queries, so plain word queries never touch them.
+//!
+//! Scoring is BM25F: per-field frequencies are weighted and length-normalised
+//! before the BM25 saturation, so a title match counts for more than a body match.
+
+use std::hash::Hasher;
+
+/// The parts of an article that are indexed, in position order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Field {
+    Title = 0,
+    Summary = 1,
+    Headings = 2,
+    Authors = 3,
+    Publication = 4,
+    Tags = 5,
+    Body = 6,
+}
+
+pub const FIELD_COUNT: usize = 7;
+
+/// How much one occurrence in each field weighs against one in the body.
+const FIELD_WEIGHTS: [f32; FIELD_COUNT] = [6.0, 1.5, 2.5, 1.5, 1.5, 2.0, 1.0];
+/// BM25 length normalisation per field: short fields barely normalise.
+const FIELD_B: [f32; FIELD_COUNT] = [0.4, 0.5, 0.5, 0.2, 0.2, 0.2, 0.75];
+/// BM25 saturation.
+const K1: f32 = 1.2;
+/// Positions skipped between fields and between items of a list field, so phrases never span them.
+pub const POSITION_GAP: u32 = 16;
+
+/// A document's number inside the index (dense, 0..count), not its [`crate::catalog::ArticleId`].
+pub type DocNumber = u32;
+
+/// An index ready for queries.
+pub struct InvertedIndex {
+    /// Sorted terms, back to back.
+    term_text: String,
+    /// End of each term in `term_text`; a term starts where the previous one ends.
+    term_ends: Vec<u32>,
+    document_frequency: Vec<u32>,
+    /// Start of each term's postings in `postings`, plus one final end.
+    postings_starts: Vec<u32>,
+    positions_starts: Vec<u32>,
+    postings: Vec<u8>,
+    positions: Vec<u8>,
+    /// Open addressing, length a power of two: the term's hash in the high 32 bits (so most
+    /// misses are decided without comparing text), term id + 1 in the low 32 bits, 0 for empty.
+    lookup: Vec<u64>,
+    /// Per document and field: the field weight divided by the BM25 length normalisation.
+    field_factors: Vec<f32>,
+    document_count: u32,
+}
+
+/// One document's occurrences of a term.
+#[derive(Clone, Copy, Debug)]
+pub struct Posting {
+    pub doc: DocNumber,
+    /// Frequency per field.
+    pub frequencies: [u32; FIELD_COUNT],
+}
+
+impl Posting {
+    pub fn total(&self) -> u32 {
+        self.frequencies.iter().sum()
+    }
+}
+
+impl InvertedIndex {
+    pub fn term_count(&self) -> usize {
+        self.term_ends.len()
+    }
+
+    pub fn document_count(&self) -> u32 {
+        self.document_count
+    }
+
+    /// The text of term `id`.
+    #[inline]
+    pub fn term(&self, id: u32) -> &str {
+        let end = self.term_ends.get(id as usize).copied().unwrap_or(0) as usize;
+        let start = match id.checked_sub(1) {
+            Some(previous) => self.term_ends.get(previous as usize).copied().unwrap_or(0) as usize,
+            None => 0,
+        };
+        self.term_text.get(start..end).unwrap_or_default()
+    }
+
+    pub fn document_frequency(&self, id: u32) -> u32 {
+        self.document_frequency
+            .get(id as usize)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// The id of a term, if any document has it.
+    pub fn term_id(&self, term: &str) -> Option<u32> {
+        let mask = self.lookup.len().checked_sub(1)?;
+        let hash = hash_str(term);
+        let mut slot = hash as usize & mask;
+        loop {
+            let entry = *self.lookup.get(slot)?;
+            let id = (entry as u32).checked_sub(1)?;
+            if entry >> 32 == hash >> 32 && self.term(id) == term {
+                return Some(id);
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
+
+    /// Ids of the terms starting with `prefix`, in term order.
+    pub fn prefix_range(&self, prefix: &str) -> std::ops::Range<u32> {
+        let count = self.term_count() as u32;
+        let first = partition_point(count, |id| self.term(id) < prefix);
+        let end = partition_point(count, |id| {
+            let term = self.term(id);
+            term < prefix || term.starts_with(prefix)
+        });
+        first..end.max(first)
+    }
+
+    /// Every posting of a term, in document order.
+    pub fn postings(&self, id: u32) -> PostingIter<'_> {
+        let start = self.postings_starts.get(id as usize).copied().unwrap_or(0) as usize;
+        let end = self
+            .postings_starts
+            .get(id as usize + 1)
+            .copied()
+            .unwrap_or(0) as usize;
+        PostingIter {
+            bytes: self.postings.get(start..end).unwrap_or_default(),
+            doc: 0,
+            first: true,
+        }
+    }
+
+    /// Inverse document frequency (BM25, never negative).
+    pub fn idf(&self, id: u32) -> f32 {
+        let n = self.document_count as f32;
+        let df = self.document_frequency(id) as f32;
+        (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+    }
+
+    /// The BM25F score of one posting of a term whose idf is `idf`.
+    pub fn score(&self, idf: f32, posting: &Posting) -> f32 {
+        let base = posting.doc as usize * FIELD_COUNT;
+        let mut weighted = 0.0f32;
+        for (field, &frequency) in posting.frequencies.iter().enumerate() {
+            if frequency > 0 {
+                let factor = self.field_factors.get(base + field).copied().unwrap_or(1.0);
+                weighted += frequency as f32 * factor;
+            }
+        }
+        idf * weighted * (K1 + 1.0) / (K1 + weighted)
+    }
+
+    /// Positions of term `id` in each of `docs` (sorted, deduplicated), as (doc, positions) pairs.
+    pub fn positions_in(&self, id: u32, docs: &[DocNumber]) -> Vec<(DocNumber, Vec<u32>)> {
+        let start = self.positions_starts.get(id as usize).copied().unwrap_or(0) as usize;
+        let end = self
+            .positions_starts
+            .get(id as usize + 1)
+            .copied()
+            .unwrap_or(0) as usize;
+        let mut bytes = self.positions.get(start..end).unwrap_or_default();
+        let mut wanted = docs.iter().peekable();
+        let mut found = Vec::new();
+        for posting in self.postings(id) {
+            let count = posting.total();
+            while wanted.peek().is_some_and(|&&doc| doc < posting.doc) {
+                wanted.next();
+            }
+            if wanted.peek().is_some_and(|&&doc| doc == posting.doc) {
+                let mut list = Vec::with_capacity(count as usize);
+                let mut position = 0u32;
+                for _ in 0..count {
+                    position = position.wrapping_add(read_varint(&mut bytes));
+                    list.push(position);
+                }
+                found.push((posting.doc, list));
+            } else {
+                for _ in 0..count {
+                    read_varint(&mut bytes);
+                }
+            }
+            if wanted.peek().is_none() {
+                break;
+            }
+        }
+        found
+    }
+
+    /// Bytes held by the index's own buffers (capacities, so it is what is really reserved).
+    pub fn memory_bytes(&self) -> usize {
+        self.term_text.capacity()
+            + 4 * (self.term_ends.capacity()
+                + self.document_frequency.capacity()
+                + self.postings_starts.capacity()
+                + self.positions_starts.capacity()
+                + 2 * self.lookup.capacity()
+                + self.field_factors.capacity())
+            + self.postings.capacity()
+            + self.positions.capacity()
+    }
+}
+
+/// Sorts ids with one comparison function called through dynamic dispatch, so that every sort
+/// in search shares one copy of the standard sort code: each generic copy costs kilobytes of wasm.
+/// `compare` must be a total order (break ties by id) since the sort is unstable.
+pub fn sort_ids(ids: &mut [u32], compare: &dyn Fn(u32, u32) -> std::cmp::Ordering) {
+    ids.sort_unstable_by(|&a, &b| compare(a, b));
+}
+
+/// Moves the `count` first ids (in `compare` order) to the front, unordered, and drops the rest.
+pub fn keep_first_ids(
+    ids: &mut Vec<u32>,
+    count: usize,
+    compare: &dyn Fn(u32, u32) -> std::cmp::Ordering,
+) {
+    if count == 0 {
+        ids.clear();
+    } else if count < ids.len() {
+        ids.select_nth_unstable_by(count - 1, |&a, &b| compare(a, b));
+        ids.truncate(count);
+    }
+}
+
+/// The first id in `0..count` for which `before` is false (`before` must be true then false).
+fn partition_point(count: u32, before: impl Fn(u32) -> bool) -> u32 {
+    let (mut low, mut high) = (0u32, count);
+    while low < high {
+        let middle = low + (high - low) / 2;
+        if before(middle) {
+            low = middle + 1;
+        } else {
+            high = middle;
+        }
+    }
+    low
+}
+
+/// Decodes a term's postings.
+pub struct PostingIter<'a> {
+    bytes: &'a [u8],
+    doc: DocNumber,
+    first: bool,
+}
+
+impl Iterator for PostingIter<'_> {
+    type Item = Posting;
+
+    fn next(&mut self) -> Option<Posting> {
+        if self.bytes.is_empty() {
+            return None;
+        }
+        let delta = read_varint(&mut self.bytes);
+        self.doc = if self.first {
+            delta
+        } else {
+            self.doc.wrapping_add(delta)
+        };
+        self.first = false;
+        let (&mask, rest) = self.bytes.split_first()?;
+        self.bytes = rest;
+        let mut frequencies = [0u32; FIELD_COUNT];
+        for (field, frequency) in frequencies.iter_mut().enumerate() {
+            if mask & (1 << field) != 0 {
+                *frequency = read_varint(&mut self.bytes);
+            }
+        }
+        Some(Posting {
+            doc: self.doc,
+            frequencies,
+        })
+    }
+}
+
+#[inline]
+fn write_varint(out: &mut Vec<u8>, mut value: u32) {
+    if value < 0x80 {
+        out.push(value as u8);
+        return;
+    }
+    while value >= 0x80 {
+        out.push((value as u8) | 0x80);
+        value >>= 7;
+    }
+    out.push(value as u8);
+}
+
+/// Reads a varint and advances; a truncated one reads as what was there.
+#[inline]
+fn read_varint(bytes: &mut &[u8]) -> u32 {
+    let mut value = 0u32;
+    let mut shift = 0;
+    while let Some((&byte, rest)) = bytes.split_first() {
+        *bytes = rest;
+        if shift < 32 {
+            value |= ((byte & 0x7F) as u32) << shift;
+        }
+        shift += 7;
+        if byte & 0x80 == 0 {
+            break;
+        }
+    }
+    value
+}
+
+/// FxHash (as in rustc): fast and good enough for short keys; no crate needed.
+#[derive(Default)]
+pub struct FxHasher {
+    hash: u64,
+}
+
+const FX_SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl FxHasher {
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(FX_SEED);
+    }
+}
+
+impl Hasher for FxHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            if let Some(target) = word.get_mut(..rest.len()) {
+                target.copy_from_slice(rest);
+            }
+            self.add(u64::from_le_bytes(word) ^ ((rest.len() as u64) << 56));
+        }
+    }
+
+    fn write_u8(&mut self, byte: u8) {
+        self.add(byte as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.hash
+    }
+}
+
+pub type FxBuildHasher = std::hash::BuildHasherDefault<FxHasher>;
+
+/// FxHash of the text, with a final mix: FxHash's low bits are weak, and the table indexes by them.
+#[inline]
+fn hash_str(text: &str) -> u64 {
+    let mut hasher = FxHasher::default();
+    hasher.write(text.as_bytes());
+    let hash = hasher.finish();
+    (hash ^ (hash >> 31)).wrapping_mul(0x94D0_49BB_1331_11EB) ^ (hash >> 29)
+}
+
+/// Per-term state for the current document, kept small and together because every token touches it.
+#[derive(Clone, Default)]
+struct TermState {
+    /// Number + 1 of the last document that used the term (0 before the first).
+    current_doc: u32,
+    last_position: u32,
+    /// The last document whose posting was written.
+    last_doc: DocNumber,
+    document_frequency: u32,
+    /// Frequencies in the current document (saturating: past 65,535 a word's weight no longer changes).
+    frequencies: [u16; FIELD_COUNT],
+    /// Encoded positions so far; here rather than in a separate list so that a token touches one place.
+    positions: Vec<u8>,
+}
+
+/// Collects documents one at a time, then freezes into an [`InvertedIndex`].
+///
+/// Terms get ids in order of first sight through an open-addressing table of
+/// (hash fingerprint, id) over one text arena: no allocation per term, and almost
+/// no text comparison on a lookup.
+#[derive(Default)]
+pub struct IndexBuilder {
+    /// High 32 bits: hash fingerprint; low 32 bits: id + 1; 0 for empty. Length a power of two.
+    table: Vec<u64>,
+    arena: String,
+    /// End of each term in `arena`, by id.
+    ends: Vec<u32>,
+    states: Vec<TermState>,
+    postings: Vec<Vec<u8>>,
+    /// Terms seen in the current document.
+    touched: Vec<u32>,
+    current_doc: DocNumber,
+    in_document: bool,
+    /// Per document and field: number of tokens.
+    field_lengths: Vec<u32>,
+    document_count: u32,
+}
+
+impl IndexBuilder {
+    pub fn new() -> IndexBuilder {
+        IndexBuilder::default()
+    }
+
+    /// Starts the next document; its number is returned (0, 1, 2…).
+    pub fn start_document(&mut self) -> DocNumber {
+        self.finish_document();
+        self.current_doc = self.document_count;
+        self.document_count += 1;
+        self.field_lengths.extend_from_slice(&[0; FIELD_COUNT]);
+        self.in_document = true;
+        self.current_doc
+    }
+
+    #[inline]
+    fn term_text(&self, id: u32) -> &str {
+        let end = self.ends.get(id as usize).copied().unwrap_or(0) as usize;
+        let start = match id.checked_sub(1) {
+            Some(previous) => self.ends.get(previous as usize).copied().unwrap_or(0) as usize,
+            None => 0,
+        };
+        self.arena.get(start..end).unwrap_or_default()
+    }
+
+    /// The id of `term`, adding it when new.
+    #[inline]
+    fn intern(&mut self, term: &str) -> u32 {
+        if self.ends.len() * 2 >= self.table.len() {
+            self.grow();
+        }
+        let mask = self.table.len() - 1;
+        let hash = hash_str(term);
+        let mut slot = hash as usize & mask;
+        loop {
+            let entry = self.table.get(slot).copied().unwrap_or(0);
+            if entry == 0 {
+                break;
+            }
+            let id = (entry as u32).wrapping_sub(1);
+            if entry >> 32 == hash >> 32 && self.term_text(id) == term {
+                return id;
+            }
+            slot = (slot + 1) & mask;
+        }
+        let id = self.ends.len() as u32;
+        if let Some(entry) = self.table.get_mut(slot) {
+            *entry = (hash & !0xFFFF_FFFF) | (id as u64 + 1);
+        }
+        self.arena.push_str(term);
+        self.ends.push(self.arena.len() as u32);
+        self.states.push(TermState::default());
+        self.postings.push(Vec::new());
+        id
+    }
+
+    fn grow(&mut self) {
+        let slots = (self.table.len() * 2).max(1024);
+        let mut table = vec![0u64; slots];
+        let mask = slots - 1;
+        for id in 0..self.ends.len() as u32 {
+            let hash = hash_str(self.term_text(id));
+            let mut slot = hash as usize & mask;
+            while table.get(slot).is_some_and(|&entry| entry != 0) {
+                slot = (slot + 1) & mask;
+            }
+            if let Some(entry) = table.get_mut(slot) {
+                *entry = (hash & !0xFFFF_FFFF) | (id as u64 + 1);
+            }
+        }
+        self.table = table;
+    }
+
+    /// Adds one occurrence of `term` in `field` at `position` (positions must not decrease within a document).
+    pub fn add(&mut self, term: &str, field: Field, position: u32) {
+        let id = self.intern(term);
+        let doc = self.current_doc;
+        let Some(state) = self.states.get_mut(id as usize) else {
+            return;
+        };
+        if state.current_doc != doc + 1 {
+            state.current_doc = doc + 1;
+            state.last_position = 0;
+            self.touched.push(id);
+        }
+        if let Some(frequency) = state.frequencies.get_mut(field as usize) {
+            *frequency = frequency.saturating_add(1);
+        }
+        write_varint(
+            &mut state.positions,
+            position.saturating_sub(state.last_position),
+        );
+        state.last_position = position;
+    }
+
+    /// Records that the current document's `field` has `tokens` more tokens.
+    pub fn add_field_length(&mut self, field: Field, tokens: u32) {
+        let doc = self.current_doc as usize;
+        if let Some(length) = self
+            .field_lengths
+            .get_mut(doc * FIELD_COUNT + field as usize)
+        {
+            *length += tokens;
+        }
+    }
+
+    /// Writes the postings of the current document's terms.
+    fn finish_document(&mut self) {
+        if !self.in_document {
+            return;
+        }
+        let doc = self.current_doc;
+        for &id in &self.touched {
+            let i = id as usize;
+            let (Some(state), Some(postings)) = (self.states.get_mut(i), self.postings.get_mut(i))
+            else {
+                continue;
+            };
+            // The first posting stores the document number itself, later ones the gap.
+            let delta = if state.document_frequency == 0 {
+                doc
+            } else {
+                doc - state.last_doc
+            };
+            write_varint(postings, delta);
+            state.last_doc = doc;
+            let mut mask = 0u8;
+            for (field, &count) in state.frequencies.iter().enumerate() {
+                if count > 0 {
+                    mask |= 1 << field;
+                }
+            }
+            postings.push(mask);
+            for &count in state.frequencies.iter() {
+                if count > 0 {
+                    write_varint(postings, count as u32);
+                }
+            }
+            state.frequencies = [0; FIELD_COUNT];
+            state.document_frequency += 1;
+        }
+        self.touched.clear();
+        self.in_document = false;
+    }
+
+    /// Freezes the index: sorts the dictionary and packs every buffer.
+    pub fn finish(mut self) -> InvertedIndex {
+        self.finish_document();
+        self.table = Vec::new();
+        let mut order: Vec<u32> = (0..self.ends.len() as u32).collect();
+        sort_ids(&mut order, &|a, b| self.term_text(a).cmp(self.term_text(b)));
+        let count = order.len();
+        let total_postings: usize = self.postings.iter().map(Vec::len).sum();
+        let total_positions: usize = self.states.iter().map(|s| s.positions.len()).sum();
+        let mut term_text = String::with_capacity(self.arena.len());
+        let mut term_ends = Vec::with_capacity(count);
+        let mut document_frequency = Vec::with_capacity(count);
+        let mut postings_starts = Vec::with_capacity(count + 1);
+        let mut positions_starts = Vec::with_capacity(count + 1);
+        let mut postings = Vec::with_capacity(total_postings);
+        let mut positions = Vec::with_capacity(total_positions);
+        for &id in &order {
+            let i = id as usize;
+            term_text.push_str(self.term_text(id));
+            term_ends.push(term_text.len() as u32);
+            document_frequency.push(self.states.get(i).map_or(0, |s| s.document_frequency));
+            postings_starts.push(postings.len() as u32);
+            positions_starts.push(positions.len() as u32);
+            if let Some(list) = self.postings.get_mut(i) {
+                postings.extend_from_slice(list);
+                *list = Vec::new();
+            }
+            if let Some(state) = self.states.get_mut(i) {
+                positions.extend_from_slice(&state.positions);
+                state.positions = Vec::new();
+            }
+        }
+        postings_starts.push(postings.len() as u32);
+        positions_starts.push(positions.len() as u32);
+
+        let documents = self.document_count as usize;
+        let mut averages = [0f32; FIELD_COUNT];
+        for (field, average) in averages.iter_mut().enumerate() {
+            let total: u64 = self
+                .field_lengths
+                .iter()
+                .skip(field)
+                .step_by(FIELD_COUNT)
+                .map(|&l| l as u64)
+                .sum();
+            *average = if documents == 0 {
+                1.0
+            } else {
+                (total as f32 / documents as f32).max(1.0)
+            };
+        }
+        let field_factors = self
+            .field_lengths
+            .iter()
+            .enumerate()
+            .map(|(i, &length)| {
+                let field = i % FIELD_COUNT;
+                let b = FIELD_B.get(field).copied().unwrap_or(0.75);
+                let average = averages.get(field).copied().unwrap_or(1.0);
+                let weight = FIELD_WEIGHTS.get(field).copied().unwrap_or(1.0);
+                weight / (1.0 - b + b * length as f32 / average)
+            })
+            .collect();
+
+        let mut index = InvertedIndex {
+            term_text,
+            term_ends,
+            document_frequency,
+            postings_starts,
+            positions_starts,
+            postings,
+            positions,
+            lookup: Vec::new(),
+            field_factors,
+            document_count: self.document_count,
+        };
+        let slots = (count * 2).next_power_of_two().max(2);
+        let mut lookup = vec![0u64; slots];
+        let mask = slots - 1;
+        for id in 0..count as u32 {
+            let hash = hash_str(index.term(id));
+            let mut slot = hash as usize & mask;
+            while lookup.get(slot).is_some_and(|&entry| entry != 0) {
+                slot = (slot + 1) & mask;
+            }
+            if let Some(entry) = lookup.get_mut(slot) {
+                *entry = (hash & !0xFFFF_FFFF) | (id as u64 + 1);
+            }
+        }
+        index.lookup = lookup;
+        index
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_postings_and_positions() {
+        let mut builder = IndexBuilder::new();
+        builder.start_document();
+        builder.add("a", Field::Title, 0);
+        builder.add("b", Field::Body, 20);
+        builder.add("a", Field::Body, 21);
+        builder.start_document();
+        builder.add("b", Field::Body, 3);
+        let index = builder.finish();
+        let a = index.term_id("a").unwrap_or(u32::MAX);
+        let b = index.term_id("b").unwrap_or(u32::MAX);
+        assert_eq!(index.term_id("c"), None);
+        let postings: Vec<_> = index.postings(a).map(|p| (p.doc, p.frequencies)).collect();
+        assert_eq!(postings, [(0, [1, 0, 0, 0, 0, 0, 1])]);
+        assert_eq!(index.document_frequency(b), 2);
+        assert_eq!(
+            index.positions_in(b, &[0, 1]),
+            [(0, vec![20]), (1, vec![3])]
+        );
+        assert_eq!(index.positions_in(a, &[0]), [(0, vec![0, 21])]);
+        assert_eq!(index.prefix_range(""), 0..2);
+        assert_eq!(index.prefix_range("b"), 1..2);
+    }
+}

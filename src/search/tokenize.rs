@@ -1,0 +1,432 @@
+//! Splitting text into search terms, with byte offsets back into the original text.
+//!
+//! Rules (pinned by `tests/fixtures/search/tokenize/`):
+//! - a word is a run of letters, digits and combining marks; terms are folded ([`super::fold`]);
+//! - an apostrophe inside a word joins it (`don't` → `dont`), except a trailing possessive
+//!   (`China's` → `china`) and a French-style elision of one or two letters
+//!   (`l'été` → `l`, `ete`);
+//! - a hyphen splits a word into parts at consecutive positions and also yields the
+//!   joined compound at the first part's position (`COVID-19` → `covid`, `19`, `covid19`),
+//!   so both `covid 19` as a phrase and `covid19` find it;
+//! - `,` and `.` between digits stay inside a number (`1,000` → `1000`, `3.5` → `3.5`);
+//! - Chinese, Japanese and Korean runs become overlapping character bigrams
+//!   (`北京欢迎你` → `北京`, `京欢`, `欢迎`, `迎你`); a lone character is its own term.
+//!
+//! Nothing is dropped as a stop word: every word is searchable.
+
+use super::fold::{is_combining_mark, push_folded};
+use crate::article::text::is_cjk;
+
+/// One term of a text, as the index and the snippet see it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Token {
+    /// The folded term.
+    pub term: String,
+    /// Byte range of the term's text in the original string.
+    pub start: usize,
+    pub end: usize,
+    /// Position for phrase matching: consecutive words have consecutive positions.
+    pub position: u32,
+    /// Index of the word (whitespace- or punctuation-separated unit) the term came from.
+    pub word: u32,
+    /// True for the joined form of a hyphenated compound, which shares the first part's position.
+    pub joined: bool,
+}
+
+/// A borrowed [`Token`], given to the callback of [`for_each_token`] without allocating.
+#[derive(Clone, Copy, Debug)]
+pub struct TokenRef<'a> {
+    pub term: &'a str,
+    pub start: usize,
+    pub end: usize,
+    pub position: u32,
+    pub word: u32,
+    pub joined: bool,
+}
+
+/// All tokens of `text`, positions starting at 0.
+pub fn tokenize(text: &str) -> Vec<Token> {
+    let mut tokens = Vec::new();
+    for_each_token(text, 0, |token| {
+        tokens.push(Token {
+            term: token.term.to_string(),
+            start: token.start,
+            end: token.end,
+            position: token.position,
+            word: token.word,
+            joined: token.joined,
+        })
+    });
+    tokens
+}
+
+/// Calls `emit` for every token of `text`, numbering positions from `first_position`.
+/// Returns the position after the last token.
+pub fn for_each_token(text: &str, first_position: u32, mut emit: impl FnMut(TokenRef<'_>)) -> u32 {
+    for_each_token_while(text, first_position, |token| {
+        emit(token);
+        true
+    })
+}
+
+/// Like [`for_each_token`], but stops after the word during which `emit` returned false.
+pub fn for_each_token_while(
+    text: &str,
+    first_position: u32,
+    mut emit: impl FnMut(TokenRef<'_>) -> bool,
+) -> u32 {
+    let going = std::cell::Cell::new(true);
+    let mut emit = |token: TokenRef<'_>| {
+        if going.get() && !emit(token) {
+            going.set(false);
+        }
+    };
+    let mut scratch = Scratch {
+        position: first_position,
+        word: 0,
+        terms: String::new(),
+        parts: Vec::new(),
+        subparts: Vec::new(),
+    };
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(&byte) = bytes.get(i) {
+        if !going.get() {
+            break;
+        }
+        // Fast path for the common case: a plain ASCII word followed by ASCII that cannot join it.
+        if byte.is_ascii() {
+            if !byte.is_ascii_alphanumeric() {
+                i += 1;
+                continue;
+            }
+            let mut end = i + 1;
+            while bytes.get(end).is_some_and(|b| b.is_ascii_alphanumeric()) {
+                end += 1;
+            }
+            let after = bytes.get(end + 1).copied();
+            let simple = match bytes.get(end) {
+                None => true,
+                Some(b'\'' | b'-') => {
+                    !after.is_some_and(|b| !b.is_ascii() || b.is_ascii_alphanumeric())
+                }
+                Some(b'.' | b',') => {
+                    let ends_with_digit = bytes.get(end - 1).is_some_and(u8::is_ascii_digit);
+                    !(ends_with_digit && after.is_some_and(|b| b.is_ascii_digit()))
+                }
+                Some(&next) => next.is_ascii(),
+            };
+            if simple {
+                scratch.emit_ascii_word(text, i, end, &mut emit);
+                i = end;
+                continue;
+            }
+        }
+        let Some(c) = char_at(text, i) else { break };
+        if is_cjk(c) {
+            let end = cjk_run_end(text, i);
+            scratch.emit_cjk_run(text, i, end, &mut emit);
+            i = end;
+        } else if is_word_char(c) {
+            let end = word_end(text, i);
+            scratch.emit_word(text, i, end, &mut emit);
+            i = end;
+        } else {
+            i += c.len_utf8();
+        }
+    }
+    scratch.position
+}
+
+fn char_at(text: &str, i: usize) -> Option<char> {
+    text.get(i..).and_then(|rest| rest.chars().next())
+}
+
+fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        (c.is_alphanumeric() && !is_cjk(c)) || is_combining_mark(c)
+    }
+}
+
+fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '\u{2019}' | '\u{02BC}')
+}
+
+fn is_hyphen(c: char) -> bool {
+    matches!(c, '-' | '\u{2010}' | '\u{2011}')
+}
+
+fn cjk_run_end(text: &str, start: usize) -> usize {
+    let mut end = start;
+    while let Some(c) = char_at(text, end) {
+        if !is_cjk(c) {
+            break;
+        }
+        end += c.len_utf8();
+    }
+    end
+}
+
+/// End of the word starting at `start`: word characters, joined by apostrophes and
+/// hyphens between word characters, and by `.` or `,` between digits.
+fn word_end(text: &str, start: usize) -> usize {
+    let mut end = start;
+    let mut previous = None;
+    while let Some(c) = char_at(text, end) {
+        if is_word_char(c) {
+            end += c.len_utf8();
+            previous = Some(c);
+            continue;
+        }
+        let next = char_at(text, end + c.len_utf8());
+        let joins = match next {
+            Some(next) if is_word_char(next) => {
+                is_apostrophe(c)
+                    || is_hyphen(c)
+                    || (matches!(c, '.' | ',')
+                        && previous.is_some_and(|p: char| p.is_ascii_digit())
+                        && next.is_ascii_digit())
+            }
+            _ => false,
+        };
+        if !joins {
+            break;
+        }
+        end += c.len_utf8();
+        previous = Some(c);
+    }
+    end
+}
+
+/// Buffers reused across words so tokenising allocates only when a word is longer than any before.
+struct Scratch {
+    position: u32,
+    word: u32,
+    /// Folded terms of the current word, back to back.
+    terms: String,
+    /// (term range in `terms`, byte range in the text) for each term of the current word.
+    parts: Vec<(usize, usize, usize, usize)>,
+    /// Apostrophe-separated sub-parts of the current piece.
+    subparts: Vec<(usize, usize)>,
+}
+
+impl Scratch {
+    fn emit_cjk_run(
+        &mut self,
+        text: &str,
+        start: usize,
+        end: usize,
+        emit: &mut impl FnMut(TokenRef<'_>),
+    ) {
+        let run = text.get(start..end).unwrap_or_default();
+        let mut chars = run.char_indices().peekable();
+        let mut emitted = false;
+        while let Some((offset, c)) = chars.next() {
+            let Some(&(next_offset, next)) = chars.peek() else {
+                if !emitted {
+                    let term_end = offset + c.len_utf8();
+                    self.emit_one(
+                        run.get(offset..term_end).unwrap_or_default(),
+                        start + offset,
+                        start + term_end,
+                        false,
+                        emit,
+                    );
+                }
+                break;
+            };
+            let term_end = next_offset + next.len_utf8();
+            self.emit_one(
+                run.get(offset..term_end).unwrap_or_default(),
+                start + offset,
+                start + term_end,
+                false,
+                emit,
+            );
+            emitted = true;
+        }
+        self.word += 1;
+    }
+
+    fn emit_ascii_word(
+        &mut self,
+        text: &str,
+        start: usize,
+        end: usize,
+        emit: &mut impl FnMut(TokenRef<'_>),
+    ) {
+        let word = text.get(start..end).unwrap_or_default();
+        // Most words are already lower case: then the term is the text itself, no copy.
+        let term = if word.bytes().any(|b| b.is_ascii_uppercase()) {
+            self.terms.clear();
+            self.terms.push_str(word);
+            self.terms.make_ascii_lowercase();
+            self.terms.as_str()
+        } else {
+            word
+        };
+        emit(TokenRef {
+            term,
+            start,
+            end,
+            position: self.position,
+            word: self.word,
+            joined: false,
+        });
+        self.position += 1;
+        self.word += 1;
+    }
+
+    fn emit_one(
+        &mut self,
+        term: &str,
+        start: usize,
+        end: usize,
+        joined: bool,
+        emit: &mut impl FnMut(TokenRef<'_>),
+    ) {
+        emit(TokenRef {
+            term,
+            start,
+            end,
+            position: self.position,
+            word: self.word,
+            joined,
+        });
+        self.position += 1;
+    }
+
+    fn emit_word(
+        &mut self,
+        text: &str,
+        start: usize,
+        end: usize,
+        emit: &mut impl FnMut(TokenRef<'_>),
+    ) {
+        self.terms.clear();
+        self.parts.clear();
+        let word = text.get(start..end).unwrap_or_default();
+        let mut pieces = 0;
+        let mut piece_start = 0;
+        for (offset, c) in word
+            .char_indices()
+            .chain(std::iter::once((word.len(), '-')))
+        {
+            if is_hyphen(c) {
+                if offset > piece_start {
+                    self.push_piece(word, piece_start, offset, start);
+                    pieces += 1;
+                }
+                piece_start = offset + c.len_utf8();
+            }
+        }
+        let first_position = self.position;
+        for &(term_start, term_end, token_start, token_end) in &self.parts {
+            emit(TokenRef {
+                term: self.terms.get(term_start..term_end).unwrap_or_default(),
+                start: token_start,
+                end: token_end,
+                position: self.position,
+                word: self.word,
+                joined: false,
+            });
+            self.position += 1;
+        }
+        if pieces > 1 && self.parts.len() > 1 {
+            let joined: String = self
+                .parts
+                .iter()
+                .filter_map(|&(a, b, _, _)| self.terms.get(a..b))
+                .collect();
+            emit(TokenRef {
+                term: &joined,
+                start,
+                end,
+                position: first_position,
+                word: self.word,
+                joined: true,
+            });
+        }
+        self.word += 1;
+    }
+
+    /// Adds the terms of one hyphen-free piece `word[from..to]` (the word starts at `base` in the text).
+    fn push_piece(&mut self, word: &str, from: usize, to: usize, base: usize) {
+        let piece = word.get(from..to).unwrap_or_default();
+        // Sub-parts between apostrophes, as byte ranges within the piece (the buffer is reused).
+        let mut subparts = std::mem::take(&mut self.subparts);
+        subparts.clear();
+        let mut sub_start = 0;
+        for (offset, c) in piece
+            .char_indices()
+            .chain(std::iter::once((piece.len(), '\'')))
+        {
+            if is_apostrophe(c) {
+                if offset > sub_start {
+                    subparts.push((sub_start, offset));
+                }
+                sub_start = offset + c.len_utf8();
+            }
+        }
+        // A possessive 's belongs to the word before it.
+        if subparts.len() >= 2 {
+            if let Some(&(a, b)) = subparts.last() {
+                if matches!(piece.get(a..b), Some("s" | "S")) {
+                    subparts.pop();
+                }
+            }
+        }
+        let chars_in = |(a, b): (usize, usize)| piece.get(a..b).map_or(0, |s| s.chars().count());
+        let elision = subparts.len() >= 2
+            && subparts.first().is_some_and(|&first| chars_in(first) <= 2)
+            && subparts.iter().skip(1).map(|&r| chars_in(r)).sum::<usize>() >= 2;
+        if elision {
+            if let Some(&(a, b)) = subparts.first() {
+                self.push_term(piece, &[(a, b)], base + from + a, base + from + b);
+            }
+            if let (Some(&(a, _)), Some(rest)) = (subparts.get(1), subparts.get(1..)) {
+                self.push_term(piece, rest, base + from + a, base + to);
+            }
+        } else if let Some(&(a, _)) = subparts.first() {
+            self.push_term(piece, &subparts, base + from + a, base + to);
+        }
+        self.subparts = subparts;
+    }
+
+    /// Folds the given ranges of `piece` into one term spanning `start..end` of the text.
+    fn push_term(&mut self, piece: &str, ranges: &[(usize, usize)], start: usize, end: usize) {
+        let term_start = self.terms.len();
+        for &(a, b) in ranges {
+            for c in piece.get(a..b).unwrap_or_default().chars() {
+                if c != ',' {
+                    push_folded(c, &mut self.terms);
+                }
+            }
+        }
+        if self.terms.len() > term_start {
+            self.parts.push((term_start, self.terms.len(), start, end));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tokenize;
+
+    fn terms(text: &str) -> Vec<String> {
+        tokenize(text).into_iter().map(|t| t.term).collect()
+    }
+
+    #[test]
+    fn splits_and_joins() {
+        assert_eq!(terms("don't"), ["dont"]);
+        assert_eq!(terms("l'été"), ["l", "ete"]);
+        assert_eq!(terms("China’s top"), ["china", "top"]);
+        assert_eq!(terms("COVID-19"), ["covid", "19", "covid19"]);
+        assert_eq!(terms("北京欢迎你"), ["北京", "京欢", "欢迎", "迎你"]);
+        assert_eq!(terms("1,000 and 3.5."), ["1000", "and", "3.5"]);
+        assert_eq!(terms("'quoted' -dash- end-"), ["quoted", "dash", "end"]);
+    }
+}
