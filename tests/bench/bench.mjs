@@ -125,19 +125,20 @@ async function seedRoute() {
 }
 
 async function firstView(route) {
-  const samples = { library: [], seed: [], plain: [], longTasks: [] };
+  const samples = { library: [], seed: [], plain: [], longTasks: [], plainLongTasks: [] };
   for (let run = 0; run < config.runs; run++) {
     for (const kind of ['library', 'seed', 'plain']) {
       const { context, page } = await coldPage();
       const url = kind === 'library' ? '#/' : kind === 'seed' ? route : 'plain.html';
       await page.goto(new URL(url, config.siteUrl).href);
       samples[kind].push(await waitFor(page, kind === 'library' ? 'libraryPainted' : 'seedPainted'));
-      if (kind === 'seed') {
+      if (kind !== 'library') {
         // Long tasks are reported after they end: give the page a moment.
         await page.waitForTimeout(100);
         const tasks = await page.evaluate(() => window.__bench.longTasks);
-        if (tasks) samples.longTasks.push(...tasks);
-        else samples.longTasks = null;
+        const key = kind === 'seed' ? 'longTasks' : 'plainLongTasks';
+        if (tasks && samples[key]) samples[key].push(...tasks);
+        else samples[key] = null;
       }
       await context.close();
     }
@@ -179,8 +180,11 @@ async function pipeline() {
   const result = await page.evaluate(async (runs) => {
     const { bench_pipeline, bench_render_floor, marked } = window.folioBench;
     const text = await (await fetch('article-1mb.md')).text();
+    // The same article without its raw HTML fragments (<kbd>), so the pipeline skips the sanitiser.
+    const noRawHtml = text.replace(/<\/?kbd>/g, '');
     const methods = {
       folio: (target) => bench_pipeline(target, text),
+      folioNoRawHtml: (target) => bench_pipeline(target, noRawHtml),
       floor: (target) => {
         target.innerHTML = bench_render_floor(text);
       },
@@ -269,6 +273,7 @@ async function main() {
   lines.push(`### Pipeline on a 1 MB article (${(pipe.bytes / 2 ** 20).toFixed(2)} MB of Markdown, median of ${config.pipelineRuns})`, '');
   lines.push('| Method | Median |', '| --- | --- |');
   lines.push(`| Folio: parse, render, sanitise, insert | ${fixed(t.folio)} ms |`);
+  lines.push(`| Folio on the same text without its \`<kbd>\` fragments (no sanitiser pass) | ${fixed(t.folioNoRawHtml)} ms |`);
   lines.push(`| Floor: pulldown-cmark push_html + innerHTML (same wasm) | ${fixed(t.floor)} ms |`);
   lines.push(`| marked + innerHTML | ${fixed(t.marked)} ms |`);
   lines.push(`| pulldown-cmark push_html alone (string) | ${fixed(t.floorRender)} ms |`);
@@ -280,7 +285,9 @@ async function main() {
   lines.push(`| Total | ${kb(total.raw)} | ${kb(total.brotli)} |`, '');
   lines.push('### Memory and long tasks', '');
   lines.push(`- wasm linear memory after the library and the seed article: ${memory === null ? 'n/a' : kb(memory)}`);
-  lines.push(`- Long tasks (> 50 ms) while opening the seed article, over ${config.runs} cold loads: ${views.longTasks === null ? 'n/a' : `${views.longTasks.length}, longest ${fixed(maxLongTask)} ms`}`, '');
+  lines.push(`- Long tasks (> 50 ms) while opening the seed article, over ${config.runs} cold loads: ${views.longTasks === null ? 'n/a' : `${views.longTasks.length}, longest ${fixed(maxLongTask)} ms`}`);
+  const plainTasks = views.plainLongTasks;
+  lines.push(`- For comparison, the plain static page over as many loads: ${plainTasks === null ? 'n/a' : `${plainTasks.length}, longest ${fixed(Math.max(0, ...plainTasks))} ms`}`, '');
   lines.push('### Native (release build of the core, median)', '');
   lines.push('| Input | Step | Size | Median | Runs |', '| --- | --- | --- | --- | --- |');
   for (const row of native) lines.push(`| ${row.input} | ${row.step} | ${kb(row.bytes)} | ${row.median_ms.toFixed(3)} ms | ${row.runs} |`);

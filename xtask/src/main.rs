@@ -42,7 +42,8 @@ Commands:
         beside each file, sample headers for Netlify/Cloudflare, nginx, Apache
   size [--no-build] [--top N]
         what the first view costs over the wire (raw, gzip, brotli) against
-        its 120 KB brotli budget, and the largest functions and crates (twiggy)
+        its 120 KB brotli budget (non-zero exit when over), and the largest
+        functions and crates of the wasm (twiggy)
   tools [--install]
         show which tools are ready; with --install, install the missing ones
 
