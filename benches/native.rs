@@ -70,6 +70,21 @@ fn main() {
             report(name, "search index build", bytes.len(), index);
         }
     }
+    // Hostile and broken inputs (issue: hardening): each must parse and render within a
+    // budget that only linear work meets: 20 MB/s, and never more than 100 ms for a small one.
+    for input in folio::pathological::pathological_inputs() {
+        let options = BodyOptions::default();
+        let (median, runs) = median_ms(|| {
+            let article = parse_article(input.path, &input.bytes);
+            black_box(render_body(&article, &options));
+        });
+        let budget = (input.bytes.len() as f64 / 20_000.0).max(100.0);
+        println!(
+            "{{\"input\":\"{}\",\"step\":\"parse + render (broken input)\",\"bytes\":{},\"median_ms\":{median:.4},\"runs\":{runs},\"budget_ms\":{budget:.1}}}",
+            input.name,
+            input.bytes.len()
+        );
+    }
 }
 
 fn report(input: &str, step: &str, bytes: usize, (median, runs): (f64, usize)) {
