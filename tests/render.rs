@@ -6,7 +6,7 @@
 //! `BLESS=1 cargo test --test render` rewrites the expected files.
 
 mod common;
-use common::check;
+use common::{check, check_in};
 
 use folio::article::parse_article;
 use folio::render::{render_body, BodyOptions, RenderedBody};
@@ -18,6 +18,23 @@ fn render_fixtures() {
         let article = parse_article("articles/fixture.md", input.as_bytes());
         dump(&render_body(&article, &BodyOptions::default()))
     });
+}
+
+/// The articles Folio ships about itself (the guide and the Markdown showcase)
+/// double as fixtures: their rendering is pinned in `tests/fixtures/render/bundled/`.
+#[test]
+fn bundled_folio_articles_render_as_pinned() {
+    let count = check_in(
+        "articles/folio",
+        "tests/fixtures/render/bundled",
+        "md",
+        "html",
+        |input| {
+            let article = parse_article("articles/folio/article.md", input.as_bytes());
+            dump(&render_body(&article, &BodyOptions::default()))
+        },
+    );
+    assert_eq!(count, 2, "the guide and the showcase");
 }
 
 fn dump(rendered: &RenderedBody) -> String {

@@ -15,9 +15,24 @@ pub fn check(
     expected_ext: &str,
     run: impl Fn(&str) -> String,
 ) -> usize {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(suite);
+    let folder = format!("tests/fixtures/{suite}");
+    check_in(&folder, &folder, input_ext, expected_ext, run)
+}
+
+/// Like [`check`], with the inputs in one folder and the expected files in another
+/// (both relative to the crate root): for inputs that live elsewhere, such as `articles/`.
+#[allow(dead_code)] // Each suite compiles this module on its own; not all use both functions.
+pub fn check_in(
+    input_folder: &str,
+    expected_folder: &str,
+    input_ext: &str,
+    expected_ext: &str,
+    run: impl Fn(&str) -> String,
+) -> usize {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let dir = root.join(input_folder);
+    let expected_dir = root.join(expected_folder);
+    let suite = input_folder;
     let bless = std::env::var_os("BLESS").is_some_and(|v| v == "1");
     let mut inputs: Vec<PathBuf> = fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
@@ -31,7 +46,9 @@ pub fn check(
         let input = fs::read_to_string(input_path)
             .unwrap_or_else(|e| panic!("cannot read {}: {e}", input_path.display()));
         let actual = run(&input);
-        let expected_path = input_path.with_extension(expected_ext);
+        let expected_path = expected_dir
+            .join(input_path.file_name().unwrap_or_default())
+            .with_extension(expected_ext);
         if bless {
             fs::write(&expected_path, &actual)
                 .unwrap_or_else(|e| panic!("cannot write {}: {e}", expected_path.display()));
