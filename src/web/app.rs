@@ -19,6 +19,7 @@ use crate::render::views::{self, Route};
 use crate::web::dom::{self, EventListener};
 use crate::web::error::message_of;
 use crate::web::reader::Reader;
+use crate::web::search::SearchUi;
 use crate::web::view;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -57,6 +58,8 @@ struct Shared {
     library_scroll: Cell<Option<f64>>,
     /// Reading settings, shortcuts, contents highlight, position memory.
     reader: Rc<Reader>,
+    /// The library's search and the highlight of a search in an article.
+    search: Rc<SearchUi>,
 }
 
 /// Mounts a viewer into `root`, replacing its children (and any viewer already there).
@@ -149,6 +152,7 @@ impl App {
         root.append_child(&view)?;
         root.append_child(&colophon)?;
         let reader = Reader::new(&window, &document, root, &masthead, &view)?;
+        let search = SearchUi::new(&window, &document, &view);
 
         let shared = Rc::new(Shared {
             window,
@@ -158,6 +162,7 @@ impl App {
             current: RefCell::new(None),
             library_scroll: Cell::new(None),
             reader,
+            search,
         });
 
         let on_hash_change = {
@@ -185,6 +190,7 @@ impl App {
             EventListener::new(&skip_link, "click", on_skip)?,
         ];
         listeners.extend(shared.reader.listeners()?);
+        listeners.extend(shared.search.listeners()?);
         shared.follow_location(false);
         Ok(App {
             shared,
@@ -203,14 +209,19 @@ impl Shared {
             None if self.current.borrow().is_none() => Route::Library,
             None => return,
         };
-        if let Err(thrown) = self.show(route, route_changed) {
-            // Forget the route so that coming back to it tries again.
-            self.current.replace(None);
-            self.view
-                .set_inner_html(&views::error_view(&message_of(&thrown)));
-            self.document
-                .set_title(&views::document_title(Some("Error")));
+        match self.show(route.clone(), route_changed) {
+            Ok(()) => self.search.after_route(&route),
+            Err(thrown) => self.show_error(&thrown),
         }
+    }
+
+    fn show_error(&self, thrown: &JsValue) {
+        // Forget the route so that coming back to it tries again.
+        self.current.replace(None);
+        self.view
+            .set_inner_html(&views::error_view(&message_of(thrown)));
+        self.document
+            .set_title(&views::document_title(Some("Error")));
     }
 
     fn show(&self, route: Route, move_focus: bool) -> Result<(), JsValue> {
@@ -241,7 +252,7 @@ impl Shared {
         let catalog = catalog();
         let title = match &route {
             Route::Library => {
-                self.view.set_inner_html(&views::library_view(&catalog));
+                self.search.render_library(&catalog);
                 None
             }
             Route::Article { slug, .. } => match catalog.find(slug) {
