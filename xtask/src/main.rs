@@ -7,8 +7,10 @@
 //!
 //! - [`tools`]: finding and installing wasm-pack, wasm-bindgen, wasm-opt, Chromium;
 //! - [`pipeline`]: the release build and the steps of the test pipeline;
-//! - [`serve`]: the static file server for `www/`.
+//! - [`serve`]: the static file server for `www/`;
+//! - [`corpus`]: the synthetic corpus of `gen-corpus`.
 
+mod corpus;
 mod pipeline;
 mod serve;
 mod tools;
@@ -29,6 +31,9 @@ Commands:
         build the site in release mode into www/pkg
   test [--only STEP]...
         run the checks CI runs, in order: fmt, clippy, test, browser, e2e
+  gen-corpus N [DIR]
+        write N synthetic articles into DIR (default target/corpus-N), for
+        serve --articles DIR and the benchmarks
   tools [--install]
         show which tools are ready; with --install, install the missing ones
 
@@ -86,6 +91,13 @@ fn run(args: &[String]) -> Result<bool, String> {
             let only = parse_test_options(rest)?;
             pipeline::run_tests(&mut toolbox, &only)
         }
+        "gen-corpus" => {
+            let (count, dir) = parse_gen_corpus(rest, &root)?;
+            corpus::generate_corpus(count, CORPUS_SEED, &dir)
+                .map_err(|error| format!("writing {}: {error}", dir.display()))?;
+            note(&format!("wrote {count} articles to {}", dir.display()));
+            Ok(true)
+        }
         "tools" => {
             match rest {
                 [] => {}
@@ -104,6 +116,22 @@ fn run(args: &[String]) -> Result<bool, String> {
         }
         other => Err(format!("unknown command {other:?}\n\n{USAGE}")),
     }
+}
+
+/// The seed of `gen-corpus`: fixed, so every run and every machine gets the same corpus.
+const CORPUS_SEED: u64 = 4;
+
+/// `gen-corpus N [DIR]`: the article count and the folder (default `target/corpus-N`).
+fn parse_gen_corpus(args: &[String], root: &Path) -> Result<(usize, PathBuf), String> {
+    let usage = || format!("gen-corpus takes N and an optional DIR\n\n{USAGE}");
+    let (count, dir) = match args {
+        [count] => (count, None),
+        [count, dir] => (count, Some(PathBuf::from(dir))),
+        _ => return Err(usage()),
+    };
+    let count: usize = count.parse().map_err(|_| usage())?;
+    let dir = dir.unwrap_or_else(|| root.join("target").join(format!("corpus-{count}")));
+    Ok((count, dir))
 }
 
 /// The options of `serve` (and, restricted to `--articles`, of `build`).
