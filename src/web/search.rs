@@ -102,7 +102,7 @@ impl SearchUi {
                 let weak = weak.clone();
                 Closure::<dyn FnMut()>::new(move || {
                     if let Some(ui) = weak.upgrade() {
-                        ui.build_and_show();
+                        ui.build_in_background();
                     }
                 })
             };
@@ -163,7 +163,7 @@ impl SearchUi {
             move |event: Event| {
                 if let Some(ui) = ui.upgrade() {
                     if is_search_box(&event) && !index_ready() {
-                        ui.build_and_show();
+                        ui.build_in_background();
                     }
                 }
             }
@@ -275,6 +275,18 @@ impl SearchUi {
         self.refresh();
     }
 
+    /// Builds the index after the first paint. When the library is still the plain list,
+    /// only the facets and the count are added: the cards stay, and with them the
+    /// reader's focus and the read marks.
+    fn build_in_background(&self) {
+        index();
+        if self.state.borrow().is_empty() {
+            self.show_results(false);
+        } else {
+            self.refresh();
+        }
+    }
+
     fn on_input(&self, event: &Event) {
         if !is_search_box(event) {
             return;
@@ -371,6 +383,10 @@ impl SearchUi {
 
     /// Runs the current state's search and shows its results, count and facets.
     fn refresh(&self) {
+        self.show_results(true);
+    }
+
+    fn show_results(&self, with_list: bool) {
         let (Some(status), Some(results_box), Some(facets)) = (
             self.part("search-status"),
             self.part("search-results"),
@@ -381,13 +397,17 @@ impl SearchUi {
         let catalog = catalog();
         let state = self.state.borrow().clone();
         // An empty query has no snippets to cut, so the whole list costs little.
-        let limit = if state.query.trim().is_empty() {
+        let limit = if !with_list {
+            0
+        } else if state.query.trim().is_empty() {
             usize::MAX
         } else {
             self.limit.get()
         };
         let results = run(&state.query, &state.options(limit));
-        results_box.set_inner_html(&search_view::results_html(&catalog, &state, &results));
+        if with_list {
+            results_box.set_inner_html(&search_view::results_html(&catalog, &state, &results));
+        }
         status.set_inner_html(&search_view::status_html(&state, &results));
         facets.set_inner_html(&search_view::facets_html(&results));
         if let Some(select) = self
