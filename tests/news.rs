@@ -5,6 +5,9 @@
 //! `BLESS=1 cargo test --test news` rewrites the expected files (read the diff!).
 //! The seed article also gets explicit asserts, so a wrong blessing cannot hide a regression there.
 
+mod common;
+use common::check;
+
 use folio::article::news::parse;
 use folio::article::{Diagnostic, Meta, NewsBlock, NewsBody};
 use std::fmt::Write as _;
@@ -49,34 +52,12 @@ fn dump(meta: &Meta, body: &NewsBody, diagnostics: &[Diagnostic]) -> String {
 }
 
 #[test]
-fn check() {
-    let bless = std::env::var_os("BLESS").is_some();
-    let mut names: Vec<PathBuf> = std::fs::read_dir(fixtures())
-        .expect("fixture folder is readable")
-        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
-        .filter(|path| path.extension().is_some_and(|ext| ext == "txt"))
-        .collect();
-    names.sort();
-    assert!(names.len() >= 13, "fixtures are missing: {names:?}");
-    let mut failures = Vec::new();
-    for input in &names {
-        let text = std::fs::read_to_string(input).expect("fixture is UTF-8");
-        let (meta, body, diagnostics) = parse(&text);
-        let actual = dump(&meta, &body, &diagnostics);
-        let expected_path = input.with_extension("expected");
-        if bless {
-            std::fs::write(&expected_path, &actual).expect("expected file is writable");
-            continue;
-        }
-        let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
-        if actual != expected {
-            failures.push(format!(
-                "{}:\n--- expected\n{expected}--- actual\n{actual}",
-                input.display()
-            ));
-        }
-    }
-    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+fn news_fixtures() {
+    let count = check("news", "txt", "expected", |text| {
+        let (meta, body, diagnostics) = parse(text);
+        dump(&meta, &body, &diagnostics)
+    });
+    assert!(count >= 13, "news fixtures are missing: {count}");
 }
 
 #[test]

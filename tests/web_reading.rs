@@ -257,6 +257,12 @@ async fn question_mark_shows_every_shortcut_and_escape_closes_it() {
     assert_eq!(rows, folio::reading::keys::SHORTCUTS.len());
     press("Escape");
     assert!(!dialog.has_attribute("open"));
+    // Without a keyboard, the settings panel opens it too.
+    click(&find(&root, ".reader-toggle").expect("settings button"));
+    click(&find(&root, ".reader-help-button").expect("help button"));
+    assert!(dialog.has_attribute("open"));
+    click(&find(&dialog, ".help-close").expect("close button"));
+    assert!(!dialog.has_attribute("open"));
     finish(root, viewer);
 }
 
@@ -474,4 +480,32 @@ fn body_headings_stay_below_the_title() {
         .map(|(tag, id)| (tag.to_string(), id.to_string()))
         .collect();
     assert_eq!(shape, expected);
+}
+
+#[wasm_bindgen_test]
+async fn unmounting_with_a_save_pending_throws_nothing_later() {
+    use std::cell::Cell;
+    use std::rc::Rc;
+    use wasm_bindgen::closure::Closure;
+
+    let (root, viewer) = mounted_at(&format!("#/a/{SHOWCASE_SLUG}")).await;
+    let errors = Rc::new(Cell::new(0));
+    let counter = Rc::clone(&errors);
+    let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |_: web_sys::Event| {
+        counter.set(counter.get() + 1);
+    });
+    window()
+        .add_event_listener_with_callback("error", on_error.as_ref().unchecked_ref())
+        .expect("listen");
+    sleep(500).await;
+    window().scroll_to_with_x_and_y(0.0, 400.0);
+    sleep(30).await;
+    finish(root, viewer);
+    // Longer than the save's throttle: a timer left behind would fire now.
+    sleep(500).await;
+    window()
+        .remove_event_listener_with_callback("error", on_error.as_ref().unchecked_ref())
+        .expect("unlisten");
+    assert_eq!(errors.get(), 0, "an error was thrown after unmounting");
+    window().scroll_to_with_x_and_y(0.0, 0.0);
 }

@@ -38,7 +38,10 @@ pub fn settings_html(prefs: &Prefs, suffix: u32) -> String {
     push_radio_group(&mut out, "Line width", "width", prefs.width);
     push_radio_group(&mut out, "Line spacing", "leading", prefs.leading);
     push_radio_group(&mut out, "Font", "font", prefs.font);
-    out.push_str("</form>");
+    out.push_str(
+        "<p class=\"reader-help\"><button type=\"button\" class=\"reader-help-button\">Keyboard shortcuts</button> \
+         <kbd>?</kbd></p></form>",
+    );
     out
 }
 

@@ -78,6 +78,15 @@ struct ArticlePage {
 
 type ObserverCallback = Closure<dyn FnMut(js_sys::Array)>;
 
+impl Drop for Reader {
+    fn drop(&mut self) {
+        // The timer would call a closure that is about to be freed.
+        if let Some(timer) = self.save_timer.take() {
+            self.window.clear_timeout_with_handle(timer);
+        }
+    }
+}
+
 impl Drop for ArticlePage {
     fn drop(&mut self) {
         if let Some(observer) = &self.observer {
@@ -181,6 +190,11 @@ impl Reader {
             }
         });
         let on_panel_click = self.handler(|reader, event| {
+            if closest(&event, ".reader-help-button").is_some() {
+                reader.set_panel_open(false);
+                let _ = reader.help.show_modal();
+                return;
+            }
             let step = closest(&event, "[data-size-step]")
                 .and_then(|button| button.get_attribute("data-size-step"))
                 .and_then(|step| step.parse::<i32>().ok());

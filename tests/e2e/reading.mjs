@@ -279,6 +279,25 @@ check('the reading position is offered back after a reload', { viewport: { width
   assert(mark?.startsWith('In progress'), `the library marks the article ${JSON.stringify(mark)}`);
 });
 
+check('copy buttons put the code and the section address on the clipboard', {}, async (page) => {
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(site).origin });
+  const slug = await slugOf(page, GUIDE_TITLE);
+  await open(page, `#/a/${slug}`, GUIDE_TITLE);
+  const block = page.locator('.code-block').first();
+  const language = await block.locator('.code-lang').textContent();
+  assert(language === 'yaml', `the first block is labelled ${JSON.stringify(language)}`);
+  await block.getByRole('button', { name: 'Copy yaml code' }).click();
+  await page.waitForFunction(() => document.querySelector('.code-copy')?.textContent === 'Copied');
+  const code = await block.locator('pre').textContent();
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  assert(copied === code, `the clipboard holds ${JSON.stringify(copied.slice(0, 60))}`);
+
+  await page.locator('#markdown .heading-anchor').click();
+  await page.waitForFunction(() => location.hash.endsWith('/markdown'));
+  const link = await page.evaluate(() => navigator.clipboard.readText());
+  assert(link === `${site}#/a/${slug}/markdown`, `the section link copied is ${link}`);
+});
+
 for (const [theme, scheme] of THEMES) {
   check(`axe-core: library and seed article, theme ${theme}, system ${scheme}`, { colorScheme: scheme }, async (page) => {
     await open(page, '#/', 'Articles');

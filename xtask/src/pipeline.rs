@@ -417,8 +417,17 @@ fn step_end_to_end(toolbox: &mut Toolbox) -> Result<(), String> {
         .arg(e2e_dir.join("e2e.mjs"))
         .arg(server.url())
         .arg(sub_server.url())
-        .env("FOLIO_CHROMIUM", chromium);
-    let result = run_with_timeout(command, "node tests/e2e/e2e.mjs", E2E_TIMEOUT);
+        .env("FOLIO_CHROMIUM", &chromium);
+    let mut result = run_with_timeout(command, "node tests/e2e/e2e.mjs", E2E_TIMEOUT);
+    if result.is_ok() {
+        // The reading experience: themes, deep links, positions, axe-core, keyboard walk.
+        let mut reading = toolbox.command("node");
+        reading
+            .arg(e2e_dir.join("reading.mjs"))
+            .arg(server.url())
+            .env("FOLIO_CHROMIUM", &chromium);
+        result = run_with_timeout(reading, "node tests/e2e/reading.mjs", E2E_TIMEOUT);
+    }
     server.stop();
     sub_server.stop();
     result
