@@ -1,41 +1,34 @@
 //! Native tests of the search view: the state in the URL and the words an article highlights.
 //!
 //! Fixtures under `tests/fixtures/search_view/` (run with `BLESS=1` to rewrite expectations):
-//! - `urls.txt`: one location hash per line; `urls.expected` shows the state each parses to
+//! - `*.hashes`: one location hash per line; the `.state` file shows the state each parses to
 //!   and the hash it serialises back to. Every state must also survive a round trip.
-//! - `highlight.txt`: `query | text` per line; `highlight.expected` shows the text with the
+//! - `*.queries`: `query | text` per line; the `.marked` file shows the text with the
 //!   words the query highlights in `[` `]`.
 //!
 //! Then the HTML: snippets and statuses escape every article string.
 
+mod common;
+
 use folio::render::search_view::{highlight_ranges, snippet_html, status_html, SearchState};
 use folio::search::{SearchResults, Segment, Snippet, Sort};
 use std::fmt::Write as _;
-use std::fs;
-use std::path::Path;
 
-fn check(name: &str, render: impl Fn(&str) -> String) {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/search_view");
-    let input = fs::read_to_string(dir.join(format!("{name}.txt"))).expect("fixture input");
-    let mut actual = String::new();
-    for line in input.lines().filter(|line| !line.trim().is_empty()) {
-        writeln!(actual, "{line}\n  {}", render(line)).expect("write");
-    }
-    let expected_path = dir.join(format!("{name}.expected"));
-    if std::env::var_os("BLESS").is_some() {
-        fs::write(&expected_path, &actual).expect("bless");
-        return;
-    }
-    let expected = fs::read_to_string(&expected_path).unwrap_or_default();
-    assert_eq!(
-        actual, expected,
-        "{name}: output differs from {name}.expected (BLESS=1 rewrites it)"
-    );
+/// Runs `render` on each line of the suite's files of extension `input_ext`; the expected
+/// file shows each line followed by its output, indented.
+fn check_lines(input_ext: &str, expected_ext: &str, render: impl Fn(&str) -> String) {
+    common::check("search_view", input_ext, expected_ext, |input| {
+        let mut actual = String::new();
+        for line in input.lines().filter(|line| !line.trim().is_empty()) {
+            writeln!(actual, "{line}\n  {}", render(line)).expect("write");
+        }
+        actual
+    });
 }
 
 #[test]
 fn urls() {
-    check("urls", |hash| {
+    check_lines("hashes", "state", |hash| {
         let state = SearchState::from_hash(hash);
         let href = state.library_href();
         assert_eq!(
@@ -49,7 +42,7 @@ fn urls() {
 
 #[test]
 fn highlight() {
-    check("highlight", |line| {
+    check_lines("queries", "marked", |line| {
         let (query, text) = line.split_once(" | ").expect("query | text");
         let mut out = String::new();
         let mut at = 0;

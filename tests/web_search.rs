@@ -257,7 +257,10 @@ fn facet_count(input: &HtmlInputElement) -> Option<String> {
 #[wasm_bindgen_test]
 async fn facets_filter_and_combine() {
     let (root, viewer) = mount_at("#/").await;
-    assert!(wait_until(|| search_ready(&root)).await, "the index is built after the first paint");
+    assert!(
+        wait_until(|| search_ready(&root)).await,
+        "the index is built after the first paint"
+    );
     assert_eq!(listed(&root).len(), 3);
     let year = facet(&root, "year", "2022").expect("a 2022 year facet");
     assert_eq!(facet_count(&year).as_deref(), Some("1"));
@@ -274,13 +277,23 @@ async fn facets_filter_and_combine() {
     let year = facet(&root, "year", "2026").expect("a 2026 year facet");
     assert_eq!(facet_count(&year).as_deref(), Some("2"));
     year.click();
-    assert!(wait_until(|| window().location().hash().unwrap_or_default() == "#/?tag=guide&year=2026").await);
+    assert!(
+        wait_until(|| window().location().hash().unwrap_or_default() == "#/?tag=guide&year=2026")
+            .await
+    );
     assert_eq!(listed(&root).len(), 2);
     assert!(facet(&root, "tag", "guide").is_some_and(|tag| tag.checked()));
     let input = search_box(&root);
     type_into(&input, "partnership").await;
-    assert!(wait_until(|| listed(&root).is_empty()).await, "the query combines with the facets");
-    assert!(status(&root).contains("Try removing a filter"), "{}", status(&root));
+    assert!(
+        wait_until(|| listed(&root).is_empty()).await,
+        "the query combines with the facets"
+    );
+    assert!(
+        status(&root).contains("Try removing a filter"),
+        "{}",
+        status(&root)
+    );
 
     // Facet changes are history entries; typing replaced the last one.
     window().history().expect("history").back().expect("back");
