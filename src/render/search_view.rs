@@ -176,7 +176,7 @@ pub fn library_view(catalog: &Catalog, state: &SearchState) -> String {
         return out;
     }
     push_search_form(&mut out, state);
-    out.push_str("<div class=\"search-layout\"><div class=\"search-facets\" aria-label=\"Filters\" role=\"group\"></div><div class=\"search-main\"><p class=\"search-status\" id=\"folio-search-status\" role=\"status\" aria-live=\"polite\"></p><div class=\"search-results\" id=\"folio-search-results\">");
+    out.push_str("<div class=\"search-layout\"><div class=\"search-facets\" aria-label=\"Filters\" role=\"group\"></div><div class=\"search-main\"><p class=\"search-status\" id=\"folio-search-status\" aria-live=\"polite\"></p><div class=\"search-results\" id=\"folio-search-results\">");
     out.push_str("<ol class=\"library\" role=\"list\">");
     for entry in catalog.listed() {
         views::push_library_card(&mut out, entry);

@@ -2,8 +2,9 @@
 //! state in the URL, and the highlight of a query's words in an article opened from a result.
 //!
 //! The index is built once per page, lazily: after the library's first paint (an animation
-//! frame, then a task), or at once when the URL already asks for a search, so the first view
-//! is never delayed by it. Typing runs the query synchronously, at most once per animation
+//! frame, then tasks of a few milliseconds each, so input stays responsive), or at once when
+//! the URL already asks for a search or the reader types before it is done, so the first
+//! view is never delayed by it. Typing runs the query synchronously, at most once per animation
 //! frame, and replaces the history entry (one entry per search, not per keystroke); a change
 //! of facet or sort adds an entry, so back and forward step through them. The HTML comes from
 //! [`crate::render::search_view`], which escapes every article string.
@@ -15,7 +16,10 @@
 use crate::catalog::Catalog;
 use crate::render::search_view::{self, SearchState, PAGE_SIZE};
 use crate::render::views::Route;
-use crate::search::{CachedTexts, SearchIndex, SearchOptions, SearchResults, TextCache};
+use crate::search::{
+    CachedTexts, Document as SearchDocument, SearchIndex, SearchIndexBuilder, SearchOptions,
+    SearchResults, TextCache,
+};
 use crate::web::app::catalog;
 use crate::web::dom::EventListener;
 use std::cell::{Cell, OnceCell, RefCell};
@@ -30,13 +34,54 @@ use web_sys::{
 thread_local! {
     /// The index of the bundled catalog, built on first use.
     static INDEX: OnceCell<Rc<SearchIndex>> = const { OnceCell::new() };
+    /// An index being built in slices after the first paint: the builder and the next article.
+    static PENDING: RefCell<Option<(SearchIndexBuilder, usize)>> = const { RefCell::new(None) };
     /// Texts of recent hits, so typing does not re-parse the same articles for snippets.
     static TEXTS: TextCache = TextCache::new();
 }
 
-/// The search index of the bundled catalog, built the first time it is asked for.
+/// The search index of the bundled catalog, built the first time it is asked for
+/// (finishing a build started in slices, if there is one).
 pub fn index() -> Rc<SearchIndex> {
+    if !index_ready() {
+        build_slice(f64::INFINITY);
+    }
     INDEX.with(|index| Rc::clone(index.get_or_init(|| Rc::new(SearchIndex::build(&catalog())))))
+}
+
+/// Indexes articles for about `budget_ms` milliseconds, so that a large library does not
+/// block input while its index is built. Returns true once the index is ready.
+fn build_slice(budget_ms: f64) -> bool {
+    if index_ready() {
+        return true;
+    }
+    let started = js_sys::Date::now();
+    let catalog = catalog();
+    let ids: Vec<_> = catalog.listed().map(|entry| entry.id).collect();
+    let Ok(mut pending) = PENDING.try_with(|p| p.borrow_mut().take()) else {
+        return false;
+    };
+    let (mut builder, mut next) = pending
+        .take()
+        .unwrap_or_else(|| (SearchIndexBuilder::new(), 0));
+    while let Some(&id) = ids.get(next) {
+        if let (Some(entry), Some(article)) = (catalog.entry(id), catalog.article(id)) {
+            builder.add(&SearchDocument::from_article(entry, &article));
+        }
+        next += 1;
+        if js_sys::Date::now() - started >= budget_ms {
+            break;
+        }
+    }
+    if next < ids.len() {
+        PENDING.with(|p| p.replace(Some((builder, next))));
+        return false;
+    }
+    let built = Rc::new(builder.finish());
+    INDEX.with(|index| {
+        let _ = index.set(built);
+    });
+    true
 }
 
 /// Whether the index has been built yet.
@@ -56,6 +101,9 @@ pub fn run(query: &str, options: &SearchOptions) -> SearchResults {
         index.search(&texts, query, options)
     })
 }
+
+/// Time given to each slice of a background index build.
+const BUILD_SLICE_MS: f64 = 12.0;
 
 /// The search of one viewer.
 pub struct SearchUi {
@@ -158,16 +206,6 @@ impl SearchUi {
             // Enter in the box: the results are already there.
             event.prevent_default();
         };
-        let on_focus = {
-            let ui = Rc::downgrade(self);
-            move |event: Event| {
-                if let Some(ui) = ui.upgrade() {
-                    if is_search_box(&event) && !index_ready() {
-                        ui.build_in_background();
-                    }
-                }
-            }
-        };
         let on_key = {
             let ui = Rc::downgrade(self);
             move |event: Event| {
@@ -185,7 +223,6 @@ impl SearchUi {
             EventListener::new(&self.view, "change", on_change)?,
             EventListener::new(&self.view, "click", on_click)?,
             EventListener::new(&self.view, "submit", on_submit)?,
-            EventListener::new(&self.view, "focusin", on_focus)?,
             EventListener::new(&self.window, "keydown", on_key)?,
         ])
     }
@@ -275,11 +312,21 @@ impl SearchUi {
         self.refresh();
     }
 
-    /// Builds the index after the first paint. When the library is still the plain list,
-    /// only the facets and the count are added: the cards stay, and with them the
-    /// reader's focus and the read marks.
+    /// Builds the index after the first paint, in slices of a few milliseconds between
+    /// which input is handled. When the library is still the plain list, only the facets
+    /// and the count are added: the cards stay, and with them the reader's focus and read marks.
     fn build_in_background(&self) {
-        index();
+        if !build_slice(BUILD_SLICE_MS) {
+            if let Some(task) = self.on_idle_task.get() {
+                let _ = self
+                    .window
+                    .set_timeout_with_callback_and_timeout_and_arguments_0(
+                        task.as_ref().unchecked_ref(),
+                        0,
+                    );
+            }
+            return;
+        }
         if self.state.borrow().is_empty() {
             self.show_results(false);
         } else {
