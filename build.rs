@@ -3,9 +3,14 @@
 //! Walks `articles/` (or the folder named by `FOLIO_ARTICLES_DIR`, used by
 //! `cargo xtask serve --articles DIR` and the benchmarks) for `*.md`, `*.markdown`
 //! and `*.txt` files, subfolders included, assigns each a unique slug, and writes
-//! `$OUT_DIR/bundle.rs`: a static list of paths, slugs and `include_bytes!`.
-//! It also parses every article with the crate's own parser (compiled here through
-//! `#[path]`) and prints each problem as a build warning naming the file and line.
+//! `$OUT_DIR/bundle.rs` with two static lists in path order:
+//! - `BUNDLE`: paths, slugs and `include_bytes!` of the raw files (for tests and tools);
+//! - `PREPARED`: every article parsed here, with the crate's own parser (compiled
+//!   through `#[path]`), as `catalog::PreparedArticle` data: metadata, excerpt,
+//!   reading time, diagnostics and body. The viewer reads only this, so no parser
+//!   runs (or ships) in the browser.
+//!
+//! Each problem the parser reports is also printed as a build warning naming the file and line.
 
 use std::env;
 use std::fmt::Write as _;
@@ -56,19 +61,21 @@ fn main() {
     let slugs = article::slug::assign_slugs(&paths);
 
     let mut out = String::from("pub static BUNDLE: &[BundledFile] = &[\n");
+    let mut prepared = String::from("pub static PREPARED: &[PreparedArticle] = &[\n");
     for ((shown, absolute), assigned) in bundle.iter().zip(&slugs) {
         if let Some(collision) = &assigned.collision {
             println!("cargo:warning={shown}:1: {collision}");
         }
-        match fs::read(absolute) {
-            Ok(bytes) => {
-                let parsed = article::parse_article(shown, &bytes);
-                for diagnostic in &parsed.diagnostics {
-                    println!("cargo:warning={}", diagnostic.located(shown));
-                }
-            }
-            Err(error) => println!("cargo:warning={shown}: cannot read: {error}"),
+        // An unreadable file is bundled empty, as `include_bytes!` would fail the build.
+        let bytes = fs::read(absolute).unwrap_or_else(|error| {
+            println!("cargo:warning={shown}: cannot read: {error}");
+            Vec::new()
+        });
+        let parsed = article::parse_article(shown, &bytes);
+        for diagnostic in &parsed.diagnostics {
+            println!("cargo:warning={}", diagnostic.located(shown));
         }
+        write_prepared(&mut prepared, &assigned.slug, &parsed);
         let _ = writeln!(
             out,
             "    BundledFile {{ path: {shown:?}, slug: {:?}, bytes: include_bytes!({:?}) }},",
@@ -77,6 +84,8 @@ fn main() {
         );
     }
     out.push_str("];\n");
+    prepared.push_str("];\n");
+    out.push_str(&prepared);
     let out_dir = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
     fs::write(out_dir.join("bundle.rs"), out).expect("write bundle.rs");
 }
@@ -98,4 +107,98 @@ fn collect(dir: &Path, files: &mut Vec<PathBuf>) {
             files.push(path);
         }
     }
+}
+
+/// Writes one `PreparedArticle { … },` (see `src/catalog.rs`) for a parsed article.
+/// Strings are written with `{:?}`, which gives valid Rust string literals.
+fn write_prepared(out: &mut String, slug: &str, parsed: &article::Article) {
+    let plain = article::text::plain_text(parsed);
+    let excerpt = article::text::library_excerpt(parsed, &plain);
+    let minutes = article::text::reading_minutes(&plain);
+    let meta = &parsed.meta;
+    let format = match parsed.format {
+        article::Format::Markdown => "Markdown",
+        article::Format::News => "News",
+    };
+    let _ = write!(
+        out,
+        "    PreparedArticle {{ path: {:?}, slug: {slug:?}, format: Format::{format}, \
+         meta: PreparedMeta {{ title: {:?}, date: {}, updated: {}, authors: {}, publication: {:?}, \
+         source_url: {:?}, tags: {}, summary: {:?}, lang: {:?}, dir: {}, draft: {} }}, \
+         excerpt: {excerpt:?}, reading_minutes: {minutes}, diagnostics: &[",
+        parsed.path,
+        meta.title,
+        date_code(meta.date),
+        date_code(meta.updated),
+        strings_code(&meta.authors),
+        meta.publication,
+        meta.source_url,
+        strings_code(&meta.tags),
+        meta.summary,
+        meta.lang,
+        match meta.dir {
+            None => "None",
+            Some(article::TextDirection::Ltr) => "Some(TextDirection::Ltr)",
+            Some(article::TextDirection::Rtl) => "Some(TextDirection::Rtl)",
+            Some(article::TextDirection::Auto) => "Some(TextDirection::Auto)",
+        },
+        meta.draft,
+    );
+    for diagnostic in &parsed.diagnostics {
+        let severity = match diagnostic.severity {
+            article::Severity::Warning => "Warning",
+            article::Severity::Error => "Error",
+        };
+        let _ = write!(
+            out,
+            "PreparedDiagnostic {{ line: {}, severity: Severity::{severity}, message: {:?} }}, ",
+            diagnostic.line, diagnostic.message
+        );
+    }
+    out.push_str("], body: ");
+    match &parsed.body {
+        article::Body::Markdown(body) => {
+            let _ = write!(
+                out,
+                "PreparedBody::Markdown {{ text: {:?}, first_line: {} }}",
+                body.text, body.first_line
+            );
+        }
+        article::Body::News(body) => {
+            let _ = write!(
+                out,
+                "PreparedBody::News {{ standfirst: {:?}, blocks: &[",
+                body.standfirst
+            );
+            for block in &body.blocks {
+                let (kind, text) = match block {
+                    article::NewsBlock::Paragraph(text) => ("Paragraph", text),
+                    article::NewsBlock::Quote(text) => ("Quote", text),
+                    article::NewsBlock::Heading(text) => ("Heading", text),
+                };
+                let _ = write!(out, "PreparedNewsBlock::{kind}({text:?}), ");
+            }
+            let _ = write!(out, "], related: {} }}", strings_code(&body.related));
+        }
+    }
+    out.push_str(" },\n");
+}
+
+fn date_code(date: Option<article::DateTime>) -> String {
+    match date {
+        None => "None".into(),
+        Some(date) => format!(
+            "Some(DateTime {{ year: {}, month: {}, day: {}, time: {:?} }})",
+            date.year, date.month, date.day, date.time
+        ),
+    }
+}
+
+fn strings_code(strings: &[String]) -> String {
+    let mut code = String::from("&[");
+    for string in strings {
+        let _ = write!(code, "{string:?}, ");
+    }
+    code.push(']');
+    code
 }

@@ -1,12 +1,24 @@
 //! The catalog: metadata of every bundled article, kept apart from the bodies.
 //!
-//! Building the catalog parses each article once and keeps only an [`Entry`]
-//! (title, date, excerpt, reading time, diagnostics…); an article's body is parsed
-//! again from its [`Source`] when it is opened, looked up by id. This keeps memory
-//! small and lets a later version load bodies lazily for very large bundles.
+//! The catalog holds one [`Entry`] per article (title, date, excerpt, reading time,
+//! diagnostics…) and finds an article's body by id only when it is opened. This keeps
+//! memory small and lets a later version load bodies lazily for very large bundles.
 //! The catalog orders the library (newest first) and hides drafts from it.
+//!
+//! Two ways in, one result:
+//! - [`Catalog::bundled`], used by the viewer, reads the articles `build.rs` already
+//!   parsed: [`PreparedArticle`]s, static data with every string borrowed from the
+//!   module. No parser runs in the browser, so the front matter crates and the news
+//!   parser are not in the shipped wasm (see ARCHITECTURE.md, "Parse at build time").
+//! - [`Catalog::from_sources`], used by tests and tools, parses [`Source`] bytes with
+//!   [`article::parse_article`], the same parser `build.rs` runs.
+//!
+//! A native test checks that both give the same entries and articles for the bundle.
 
-use crate::article::{self, text, Article, DateTime, Diagnostic, Format, TextDirection};
+use crate::article::{
+    self, text, Article, Body, DateTime, Diagnostic, Format, MarkdownBody, Meta, NewsBlock,
+    NewsBody, Severity, TextDirection,
+};
 use serde::Serialize;
 use std::borrow::Cow;
 
@@ -19,14 +31,173 @@ pub struct BundledFile {
     pub bytes: &'static [u8],
 }
 
+/// One article as `build.rs` parsed it: the [`Article`] and its [`Entry`] fields, as
+/// static data. `build.rs` writes these (in `$OUT_DIR/bundle.rs`) from the result of
+/// [`article::parse_article`], [`text::library_excerpt`] and [`text::reading_minutes`].
+pub struct PreparedArticle {
+    pub path: &'static str,
+    pub slug: &'static str,
+    pub format: Format,
+    pub meta: PreparedMeta,
+    pub excerpt: &'static str,
+    pub reading_minutes: u32,
+    pub diagnostics: &'static [PreparedDiagnostic],
+    pub body: PreparedBody,
+}
+
+/// [`Meta`] as static data.
+pub struct PreparedMeta {
+    pub title: &'static str,
+    pub date: Option<DateTime>,
+    pub updated: Option<DateTime>,
+    pub authors: &'static [&'static str],
+    pub publication: Option<&'static str>,
+    pub source_url: Option<&'static str>,
+    pub tags: &'static [&'static str],
+    pub summary: Option<&'static str>,
+    pub lang: Option<&'static str>,
+    pub dir: Option<TextDirection>,
+    pub draft: bool,
+}
+
+/// [`Diagnostic`] as static data.
+pub struct PreparedDiagnostic {
+    pub line: u32,
+    pub severity: Severity,
+    pub message: &'static str,
+}
+
+/// [`Body`] as static data: Markdown stays text (it is rendered on open), news is
+/// kept as the blocks its parser found.
+pub enum PreparedBody {
+    Markdown {
+        text: &'static str,
+        first_line: u32,
+    },
+    News {
+        standfirst: Option<&'static str>,
+        blocks: &'static [PreparedNewsBlock],
+        related: &'static [&'static str],
+    },
+}
+
+/// [`NewsBlock`] as static data.
+pub enum PreparedNewsBlock {
+    Paragraph(&'static str),
+    Quote(&'static str),
+    Heading(&'static str),
+}
+
 mod bundle {
-    use super::BundledFile;
+    // Which of these the generated code names depends on the articles bundled.
+    #[allow(unused_imports)]
+    use super::{
+        BundledFile, PreparedArticle, PreparedBody, PreparedDiagnostic, PreparedMeta,
+        PreparedNewsBlock,
+    };
+    #[allow(unused_imports)]
+    use crate::article::{DateTime, Format, Severity, TextDirection};
     include!(concat!(env!("OUT_DIR"), "/bundle.rs"));
 }
 
-/// Every article file bundled into this build, in path order.
+/// Every article file bundled into this build, in path order: the raw bytes, for
+/// tests and tools that parse them again. The viewer reads [`prepared_articles`].
 pub fn bundled_files() -> &'static [BundledFile] {
     bundle::BUNDLE
+}
+
+/// Every bundled article as `build.rs` parsed it, in the order of [`bundled_files`].
+pub fn prepared_articles() -> &'static [PreparedArticle] {
+    bundle::PREPARED
+}
+
+fn owned(strings: &[&str]) -> Vec<String> {
+    strings.iter().map(|s| s.to_string()).collect()
+}
+
+impl PreparedArticle {
+    /// The catalog entry of this article, with the given id.
+    pub fn entry(&self, id: ArticleId) -> Entry {
+        let meta = &self.meta;
+        Entry {
+            id,
+            slug: self.slug.to_string(),
+            path: self.path.to_string(),
+            format: self.format,
+            title: meta.title.to_string(),
+            date: meta.date,
+            updated: meta.updated,
+            authors: owned(meta.authors),
+            publication: meta.publication.map(str::to_string),
+            source_url: meta.source_url.map(str::to_string),
+            tags: owned(meta.tags),
+            excerpt: self.excerpt.to_string(),
+            reading_minutes: self.reading_minutes,
+            lang: meta.lang.map(str::to_string),
+            dir: meta.dir,
+            draft: meta.draft,
+            diagnostics: self.diagnostics(),
+        }
+    }
+
+    fn diagnostics(&self) -> Vec<Diagnostic> {
+        self.diagnostics
+            .iter()
+            .map(|d| Diagnostic {
+                line: d.line,
+                severity: d.severity,
+                message: d.message.to_string(),
+            })
+            .collect()
+    }
+
+    /// The whole article, as [`article::parse_article`] returned it at build time.
+    pub fn article(&self) -> Article {
+        let meta = &self.meta;
+        let body = match &self.body {
+            PreparedBody::Markdown { text, first_line } => Body::Markdown(MarkdownBody {
+                text: text.to_string(),
+                first_line: *first_line,
+            }),
+            PreparedBody::News {
+                standfirst,
+                blocks,
+                related,
+            } => Body::News(NewsBody {
+                standfirst: standfirst.map(str::to_string),
+                blocks: blocks
+                    .iter()
+                    .map(|block| match block {
+                        PreparedNewsBlock::Paragraph(text) => {
+                            NewsBlock::Paragraph(text.to_string())
+                        }
+                        PreparedNewsBlock::Quote(text) => NewsBlock::Quote(text.to_string()),
+                        PreparedNewsBlock::Heading(text) => NewsBlock::Heading(text.to_string()),
+                    })
+                    .collect(),
+                related: owned(related),
+            }),
+        };
+        Article {
+            path: self.path.to_string(),
+            format: self.format,
+            meta: Meta {
+                title: meta.title.to_string(),
+                date: meta.date,
+                updated: meta.updated,
+                authors: owned(meta.authors),
+                publication: meta.publication.map(str::to_string),
+                source_url: meta.source_url.map(str::to_string),
+                tags: owned(meta.tags),
+                summary: meta.summary.map(str::to_string),
+                lang: meta.lang.map(str::to_string),
+                dir: meta.dir,
+                draft: meta.draft,
+            },
+            body,
+            diagnostics: self.diagnostics(),
+        }
+    }
 }
 
 /// The raw bytes of one article and the names it goes by.
@@ -39,9 +210,6 @@ pub struct Source {
 
 /// Index of an article in the catalog; stable for the life of the catalog.
 pub type ArticleId = usize;
-
-/// Longest excerpt shown in the library, in characters.
-const EXCERPT_CHARS: usize = 220;
 
 /// What the library shows of an article, and what embedders get from `articles()`.
 #[derive(Clone, Debug, Serialize)]
@@ -69,27 +237,37 @@ pub struct Entry {
 /// All articles of a bundle.
 pub struct Catalog {
     entries: Vec<Entry>,
-    sources: Vec<Source>,
+    bodies: Box<dyn Bodies>,
     /// Ids of non-draft articles, newest first.
     listed: Vec<ArticleId>,
 }
 
 impl Catalog {
-    /// The catalog of the articles bundled into this build.
+    /// The catalog of the articles bundled into this build, as `build.rs` parsed them:
+    /// nothing is parsed here.
     pub fn bundled() -> Catalog {
-        Catalog::from_sources(
-            bundled_files()
-                .iter()
-                .map(|file| Source {
-                    path: Cow::Borrowed(file.path),
-                    slug: Cow::Borrowed(file.slug),
-                    bytes: Cow::Borrowed(file.bytes),
-                })
-                .collect(),
-        )
+        let prepared = prepared_articles();
+        let entries = prepared
+            .iter()
+            .enumerate()
+            .map(|(id, article)| article.entry(id))
+            .collect();
+        Catalog::from_entries(entries, Box::new(prepared))
     }
 
-    /// A catalog of the given sources; their slugs must already be unique.
+    /// The bundled articles parsed again from their bytes, as tests and tools see them.
+    pub fn bundled_sources() -> Vec<Source> {
+        bundled_files()
+            .iter()
+            .map(|file| Source {
+                path: Cow::Borrowed(file.path),
+                slug: Cow::Borrowed(file.slug),
+                bytes: Cow::Borrowed(file.bytes),
+            })
+            .collect()
+    }
+
+    /// A catalog of the given sources, parsed here; their slugs must already be unique.
     pub fn from_sources(sources: Vec<Source>) -> Catalog {
         let entries: Vec<Entry> = sources
             .iter()
@@ -99,6 +277,10 @@ impl Catalog {
                 entry_for(id, &source.slug, parsed)
             })
             .collect();
+        Catalog::from_entries(entries, Box::new(sources))
+    }
+
+    fn from_entries(entries: Vec<Entry>, bodies: Box<dyn Bodies>) -> Catalog {
         let mut listed: Vec<ArticleId> = entries
             .iter()
             .filter(|entry| !entry.draft)
@@ -116,7 +298,7 @@ impl Catalog {
         });
         Catalog {
             entries,
-            sources,
+            bodies,
             listed,
         }
     }
@@ -140,10 +322,9 @@ impl Catalog {
         self.entries.iter().find(|entry| entry.slug == slug)
     }
 
-    /// Parses the whole article with this id.
+    /// The whole article with this id: its prepared body, or its source parsed now.
     pub fn article(&self, id: ArticleId) -> Option<Article> {
-        let source = self.sources.get(id)?;
-        Some(article::parse_article(&source.path, &source.bytes))
+        self.bodies.article(id)
     }
 
     /// The articles before and after this one in list order.
@@ -163,12 +344,31 @@ impl Catalog {
     }
 }
 
+/// Where a catalog finds an article's body by id.
+/// A trait object rather than an enum, so that a build which never calls
+/// [`Catalog::from_sources`] (the wasm) does not link the parsers at all.
+trait Bodies {
+    fn article(&self, id: ArticleId) -> Option<Article>;
+}
+
+/// Parsed at build time: the viewer's catalog.
+impl Bodies for &'static [PreparedArticle] {
+    fn article(&self, id: ArticleId) -> Option<Article> {
+        self.get(id).map(PreparedArticle::article)
+    }
+}
+
+/// Parsed when opened.
+impl Bodies for Vec<Source> {
+    fn article(&self, id: ArticleId) -> Option<Article> {
+        let source = self.get(id)?;
+        Some(article::parse_article(&source.path, &source.bytes))
+    }
+}
+
 fn entry_for(id: ArticleId, slug: &str, parsed: Article) -> Entry {
     let plain = text::plain_text(&parsed);
-    let excerpt = match &parsed.meta.summary {
-        Some(summary) if !summary.trim().is_empty() => text::excerpt(summary, EXCERPT_CHARS),
-        _ => text::excerpt(&plain, EXCERPT_CHARS),
-    };
+    let excerpt = text::library_excerpt(&parsed, &plain);
     let meta = parsed.meta;
     Entry {
         id,

@@ -108,3 +108,24 @@ fn bundled_articles_have_no_problems() {
         assert!(!entry.excerpt.is_empty(), "{} has an excerpt", entry.path);
     }
 }
+
+/// The viewer's catalog comes from what `build.rs` parsed; it must be exactly what
+/// parsing the bundled files now gives, entry by entry and article by article.
+#[test]
+fn prepared_articles_match_parsing_the_bundled_files() {
+    let prepared = Catalog::bundled();
+    let parsed = Catalog::from_sources(Catalog::bundled_sources());
+    assert_eq!(prepared.entries().len(), parsed.entries().len());
+    assert!(!prepared.entries().is_empty(), "the bundle has articles");
+    for (ours, theirs) in prepared.entries().iter().zip(parsed.entries()) {
+        assert_eq!(format!("{ours:?}"), format!("{theirs:?}"));
+        assert_eq!(
+            prepared.article(ours.id),
+            parsed.article(theirs.id),
+            "{}",
+            ours.path
+        );
+    }
+    let listed = |catalog: &Catalog| -> Vec<usize> { catalog.listed().map(|e| e.id).collect() };
+    assert_eq!(listed(&prepared), listed(&parsed));
+}

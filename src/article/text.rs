@@ -81,6 +81,19 @@ pub fn reading_minutes(text: &str) -> u32 {
     (minutes.round() as u32).max(1)
 }
 
+/// Longest excerpt the library shows, in characters.
+pub const EXCERPT_CHARS: usize = 220;
+
+/// What the library shows of an article: its front matter `summary`, else the start
+/// of its first paragraph, given the article's [`plain_text`].
+/// Both the catalog and `build.rs` (which prepares the catalog at build time) call it.
+pub fn library_excerpt(article: &Article, plain: &str) -> String {
+    match &article.meta.summary {
+        Some(summary) if !summary.trim().is_empty() => excerpt(summary, EXCERPT_CHARS),
+        _ => excerpt(plain, EXCERPT_CHARS),
+    }
+}
+
 /// The first `max_chars` characters of `text`'s first paragraph, cut at a word with an ellipsis.
 pub fn excerpt(text: &str, max_chars: usize) -> String {
     let first = text

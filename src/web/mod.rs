@@ -19,6 +19,8 @@
 //! [`error`] (the one conversion to a JS `Error`).
 
 pub mod app;
+#[cfg(feature = "bench")]
+pub mod bench;
 pub mod dom;
 pub mod error;
 pub mod reader;

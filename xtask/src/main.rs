@@ -1,4 +1,4 @@
-//! Folio's chores, in Rust: `cargo xtask serve`, `build`, `test` and `tools`.
+//! Folio's chores, in Rust: `cargo xtask serve`, `build`, `test`, `tools`, `size`, `bench` and `dist`.
 //!
 //! The xtask pattern keeps the build steps in the repository, written in the
 //! project's own language, so that nothing needs to be remembered or installed by
@@ -8,11 +8,17 @@
 //! - [`tools`]: finding and installing wasm-pack, wasm-bindgen, wasm-opt, Chromium;
 //! - [`pipeline`]: the release build and the steps of the test pipeline;
 //! - [`serve`]: the static file server for `www/`;
+//! - [`size`]: the first view's size against its budget, with twiggy's largest items;
+//! - [`bench`]: the benchmark suite, native and in headless Chromium (BENCHMARKS.md);
+//! - [`dist`]: the deployable folder with hashed names, precompressed files and headers;
 //! - [`corpus`]: the synthetic corpus of `gen-corpus`.
 
+mod bench;
 mod corpus;
+mod dist;
 mod pipeline;
 mod serve;
+mod size;
 mod tools;
 
 use pipeline::BuildOptions;
@@ -31,6 +37,15 @@ Commands:
         build the site in release mode into www/pkg
   test [--only STEP]...
         run the checks CI runs, in order: fmt, clippy, test, browser, e2e
+  bench
+        the benchmark suite (native and headless Chromium); writes BENCHMARKS.md
+  dist [--out DIR] [--no-build]
+        a deployable folder (default dist/): content-hashed names, .br and .gz
+        beside each file, sample headers for Netlify/Cloudflare, nginx, Apache
+  size [--no-build] [--top N]
+        what the first view costs over the wire (raw, gzip, brotli) against
+        its 120 KB brotli budget (non-zero exit when over), and the largest
+        functions and crates of the wasm (twiggy)
   gen-corpus N [DIR]
         write N synthetic articles into DIR (default target/corpus-N), for
         serve --articles DIR and the benchmarks
@@ -91,6 +106,9 @@ fn run(args: &[String]) -> Result<bool, String> {
             let only = parse_test_options(rest)?;
             pipeline::run_tests(&mut toolbox, &only)
         }
+        "bench" => bench::run(&mut toolbox, rest),
+        "dist" => dist::run(&mut toolbox, rest),
+        "size" => size::run(&mut toolbox, &size::SizeOptions::parse(rest)?),
         "gen-corpus" => {
             let (count, dir) = parse_gen_corpus(rest, &root)?;
             corpus::generate_corpus(count, CORPUS_SEED, &dir)

@@ -1,0 +1,305 @@
+// Browser benchmarks of the built site in headless Chromium; `cargo xtask bench` runs it
+// (see xtask/src/bench.rs), then writes the report this script returns.
+//
+//   node tests/bench/bench.mjs CONFIG.json
+//
+// CONFIG: { siteUrl, siteDir, runs, pipelineRuns, nativeFile, out, seedTitle, seedText }
+// - siteUrl serves siteDir: the shipped release build at /, the bench build at /bench/.
+// - nativeFile holds the native benchmark's JSON lines; out is where BENCHMARKS.md goes.
+//
+// Measured, each in the same run as what it is compared with:
+// (a) navigation start → library painted, and → seed article text painted, cold cache
+//     (a new browser context per run), against a plain static page holding the same
+//     article HTML, served by the same server; median of `runs`;
+// (b) Folio's pipeline (parse, render, sanitise, insert) on a 1 MB article, against the
+//     floor (pulldown-cmark push_html + innerHTML, same wasm) and marked + innerHTML;
+// (c) every file the seed article page loads, raw and brotli;
+// (d) wasm memory after the library and one article; long tasks while opening the seed.
+import { chromium } from 'playwright-core';
+import { readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { brotliCompressSync, constants } from 'node:zlib';
+
+const CHROMIUM_ARGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+];
+const VIEWPORT = { width: 1280, height: 900 };
+const WATCHDOG_MS = 540_000;
+
+const config = JSON.parse(readFileSync(process.argv[2], 'utf8'));
+const executablePath = process.env.FOLIO_CHROMIUM || '/usr/bin/chromium';
+let browser;
+
+const watchdog = setTimeout(async () => {
+  console.error(`bench: gave up after ${WATCHDOG_MS / 1000} s`);
+  if (browser) await browser.close().catch(() => {});
+  process.exit(1);
+}, WATCHDOG_MS);
+
+/// Runs in every page before its own scripts: records when the watched content first
+/// reaches the DOM and the frame after it (painted), long tasks, and the wasm instance.
+function instrument({ seedText }) {
+  // The pipeline page is timed by its own code: an observer there would slow the DOM work it measures.
+  if (location.pathname.includes('/bench/')) return;
+  const bench = (window.__bench = { longTasks: [] });
+  const found = (key) => {
+    if (bench[key] !== undefined) return;
+    bench[key] = performance.now();
+    requestAnimationFrame(() => {
+      bench[key + 'Painted'] = performance.now();
+    });
+  };
+  const check = () => {
+    if (document.querySelector('ol.library li')) found('library');
+    const body = document.body;
+    if (body && body.textContent.includes(seedText)) found('seed');
+  };
+  new MutationObserver(check).observe(document, { childList: true, subtree: true, characterData: true });
+  try {
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) bench.longTasks.push(entry.duration);
+    }).observe({ type: 'longtask', buffered: true });
+  } catch {
+    // No long task API: the figure is reported as unavailable.
+    bench.longTasks = null;
+  }
+  for (const name of ['instantiate', 'instantiateStreaming']) {
+    const original = WebAssembly[name];
+    WebAssembly[name] = async function (...args) {
+      const result = await original.apply(this, args);
+      window.__benchWasm = result.instance || result;
+      return result;
+    };
+  }
+}
+
+async function coldPage() {
+  const context = await browser.newContext({ viewport: VIEWPORT, reducedMotion: 'reduce' });
+  await context.addInitScript(instrument, { seedText: config.seedText });
+  const page = await context.newPage();
+  return { context, page };
+}
+
+async function waitFor(page, key) {
+  await page.waitForFunction((k) => window.__bench && window.__bench[k] !== undefined, key, {
+    timeout: 20_000,
+    polling: 10,
+  });
+  return page.evaluate((k) => window.__bench[k], key);
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+/// The seed article's route, found from its card in the library.
+async function seedRoute() {
+  const { context, page } = await coldPage();
+  await page.goto(new URL('#/', config.siteUrl).href);
+  await waitFor(page, 'libraryPainted');
+  const href = await page.evaluate((title) => {
+    const link = [...document.querySelectorAll('a[href^="#/a/"]')].find((a) =>
+      a.textContent.includes(title),
+    );
+    return link && link.getAttribute('href');
+  }, config.seedTitle);
+  if (!href) throw new Error(`no library card is titled ${config.seedTitle}`);
+  // The plain page: the same HTML Folio put on the screen, with the same style sheet, no script.
+  await page.goto(new URL(href, config.siteUrl).href);
+  await waitFor(page, 'seedPainted');
+  const html = await page.evaluate(() => {
+    const head = document.head.cloneNode(true);
+    for (const node of head.querySelectorAll('script, link[rel=modulepreload], link[rel=preload]')) node.remove();
+    return `<!doctype html>\n<html lang="en">${head.outerHTML}<body>${document.getElementById('folio').outerHTML}</body></html>\n`;
+  });
+  writeFileSync(path.join(config.siteDir, 'plain.html'), html);
+  await context.close();
+  return href;
+}
+
+async function firstView(route) {
+  const samples = { library: [], seed: [], plain: [], longTasks: [], plainLongTasks: [] };
+  for (let run = 0; run < config.runs; run++) {
+    for (const kind of ['library', 'seed', 'plain']) {
+      const { context, page } = await coldPage();
+      const url = kind === 'library' ? '#/' : kind === 'seed' ? route : 'plain.html';
+      await page.goto(new URL(url, config.siteUrl).href);
+      samples[kind].push(await waitFor(page, kind === 'library' ? 'libraryPainted' : 'seedPainted'));
+      if (kind !== 'library') {
+        // Long tasks are reported after they end: give the page a moment.
+        await page.waitForTimeout(100);
+        const tasks = await page.evaluate(() => window.__bench.longTasks);
+        const key = kind === 'seed' ? 'longTasks' : 'plainLongTasks';
+        if (tasks && samples[key]) samples[key].push(...tasks);
+        else samples[key] = null;
+      }
+      await context.close();
+    }
+  }
+  return samples;
+}
+
+async function transferAndMemory(route) {
+  const { context, page } = await coldPage();
+  const files = [];
+  page.on('response', async (response) => {
+    try {
+      const body = await response.body();
+      const brotli = brotliCompressSync(body, {
+        params: { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY },
+      }).length;
+      files.push({ url: new URL(response.url()).pathname, raw: body.length, brotli });
+    } catch {
+      // Redirects and aborted requests have no body.
+    }
+  });
+  await page.goto(new URL('#/', config.siteUrl).href);
+  await waitFor(page, 'libraryPainted');
+  await page.evaluate((r) => (location.hash = r), route);
+  await waitFor(page, 'seedPainted');
+  await page.waitForTimeout(200);
+  const memory = await page.evaluate(() =>
+    window.__benchWasm ? window.__benchWasm.exports.memory.buffer.byteLength : null,
+  );
+  await context.close();
+  files.sort((a, b) => a.url.localeCompare(b.url));
+  return { files, memory };
+}
+
+async function pipeline() {
+  const { context, page } = await coldPage();
+  await page.goto(new URL('bench/bench.html', config.siteUrl).href);
+  await page.waitForFunction(() => window.folioBench !== undefined, null, { timeout: 20_000 });
+  const result = await page.evaluate(async (runs) => {
+    const { bench_pipeline, bench_render_floor, marked } = window.folioBench;
+    const text = await (await fetch('article-1mb.md')).text();
+    // The same article without its raw HTML fragments (<kbd>), so the pipeline skips the sanitiser.
+    const noRawHtml = text.replace(/<\/?kbd>/g, '');
+    const methods = {
+      folio: (target) => bench_pipeline(target, text),
+      folioNoRawHtml: (target) => bench_pipeline(target, noRawHtml),
+      floor: (target) => {
+        target.innerHTML = bench_render_floor(text);
+      },
+      marked: (target) => {
+        target.innerHTML = marked.parse(text);
+      },
+      floorRender: () => bench_render_floor(text),
+      markedRender: () => marked.parse(text),
+    };
+    const times = Object.fromEntries(Object.keys(methods).map((name) => [name, []]));
+    // One warm-up round, then the measured ones, methods interleaved so drift hits all alike.
+    for (let round = 0; round <= runs; round++) {
+      for (const [name, method] of Object.entries(methods)) {
+        const target = document.createElement('div');
+        document.body.append(target);
+        const started = performance.now();
+        method(target);
+        const elapsed = performance.now() - started;
+        target.remove();
+        if (round > 0) times[name].push(elapsed);
+        await new Promise((resolve) => setTimeout(resolve, 0));
+      }
+    }
+    return { bytes: text.length, times };
+  }, config.pipelineRuns);
+  await context.close();
+  return result;
+}
+
+function fixed(value, digits = 1) {
+  return value === null || value === undefined ? 'n/a' : value.toFixed(digits);
+}
+
+function kb(bytes) {
+  return `${(bytes / 1024).toFixed(1)} KB`;
+}
+
+async function main() {
+  browser = await chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS, timeout: 30_000 });
+  const browserVersion = browser.version();
+  const route = await seedRoute();
+  const views = await firstView(route);
+  const { files, memory } = await transferAndMemory(route);
+  const pipe = await pipeline();
+  await browser.close();
+  browser = undefined;
+
+  const m = (list) => median(list);
+  const seedRatio = m(views.seed) / m(views.plain);
+  const t = Object.fromEntries(Object.entries(pipe.times).map(([k, v]) => [k, m(v)]));
+  const floorRatio = t.folio / t.floor;
+  const markedRatio = t.marked / t.folio;
+  const maxLongTask = views.longTasks === null ? null : Math.max(0, ...views.longTasks);
+  const firstViewFiles = files.filter((f) => !f.url.endsWith('.md'));
+  const total = firstViewFiles.reduce((a, f) => ({ raw: a.raw + f.raw, brotli: a.brotli + f.brotli }), { raw: 0, brotli: 0 });
+  const native = readFileSync(config.nativeFile, 'utf8')
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line));
+
+  const targets = [
+    ['Seed article painted vs plain static page', `${fixed(m(views.seed))} ms vs ${fixed(m(views.plain))} ms`, `${fixed(seedRatio, 2)}×`, '≤ 2×', seedRatio <= 2],
+    ['Pipeline (1 MB) vs floor', `${fixed(t.folio)} ms vs ${fixed(t.floor)} ms`, `${fixed(floorRatio, 2)}×`, '≤ 1.3×', floorRatio <= 1.3],
+    ['marked + innerHTML vs pipeline (1 MB)', `${fixed(t.marked)} ms vs ${fixed(t.folio)} ms`, `${fixed(markedRatio, 2)}× faster`, '≥ 2× faster', markedRatio >= 2],
+    ['First view, brotli (as loaded, articles included)', kb(total.brotli), `${fixed(total.brotli / (120 * 1024), 2)}× the budget`, '≤ 120 KB', total.brotli <= 120 * 1024],
+    ['Longest task while opening the seed article', `${fixed(maxLongTask)} ms`, maxLongTask === null ? 'n/a' : `${fixed(maxLongTask / 50, 2)}× the limit`, '≤ 50 ms', maxLongTask !== null && maxLongTask <= 50],
+  ];
+
+  const lines = [];
+  lines.push('## Latest run', '');
+  lines.push('Written by `cargo xtask bench`; every ratio compares figures measured in the same run.', '');
+  lines.push(`- Date: ${new Date().toISOString()}`);
+  lines.push(`- Machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} logical cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, ${os.type()} ${os.release()} (shared with other jobs: figures are noisy)`);
+  lines.push(`- Browser: headless Chromium ${browserVersion} (playwright-core), Node ${process.version}`);
+  lines.push('- Command: `cargo xtask bench`', '');
+  lines.push('### Targets', '', '| What | Measured | Ratio | Target | Met |', '| --- | --- | --- | --- | --- |');
+  for (const [what, measured, ratio, target, met] of targets) lines.push(`| ${what} | ${measured} | ${ratio} | ${target} | ${met ? 'yes' : 'no'} |`);
+  lines.push('');
+  lines.push(`### First view (cold cache, median of ${config.runs})`, '');
+  lines.push('Navigation start to the frame after the content reached the DOM.', '');
+  lines.push('| Page | Median | Min | Max |', '| --- | --- | --- | --- |');
+  for (const [name, list] of [['Folio library (`#/`)', views.library], ['Folio seed article', views.seed], ['Plain static page, same article HTML', views.plain]]) {
+    lines.push(`| ${name} | ${fixed(m(list))} ms | ${fixed(Math.min(...list))} ms | ${fixed(Math.max(...list))} ms |`);
+  }
+  lines.push('');
+  lines.push(`### Pipeline on a 1 MB article (${(pipe.bytes / 2 ** 20).toFixed(2)} MB of Markdown, median of ${config.pipelineRuns})`, '');
+  lines.push('| Method | Median |', '| --- | --- |');
+  lines.push(`| Folio: parse, render, sanitise, insert | ${fixed(t.folio)} ms |`);
+  lines.push(`| Folio on the same text without its \`<kbd>\` fragments (no sanitiser pass) | ${fixed(t.folioNoRawHtml)} ms |`);
+  lines.push(`| Floor: pulldown-cmark push_html + innerHTML (same wasm) | ${fixed(t.floor)} ms |`);
+  lines.push(`| marked + innerHTML | ${fixed(t.marked)} ms |`);
+  lines.push(`| pulldown-cmark push_html alone (string) | ${fixed(t.floorRender)} ms |`);
+  lines.push(`| marked alone (string) | ${fixed(t.markedRender)} ms |`);
+  lines.push('');
+  lines.push('### Transfer (seed article page, cold)', '');
+  lines.push('| File | Raw | Brotli |', '| --- | --- | --- |');
+  for (const file of files) lines.push(`| \`${file.url}\` | ${kb(file.raw)} | ${kb(file.brotli)} |`);
+  lines.push(`| Total | ${kb(total.raw)} | ${kb(total.brotli)} |`, '');
+  lines.push('### Memory and long tasks', '');
+  lines.push(`- wasm linear memory after the library and the seed article: ${memory === null ? 'n/a' : kb(memory)}`);
+  lines.push(`- Long tasks (> 50 ms) while opening the seed article, over ${config.runs} cold loads: ${views.longTasks === null ? 'n/a' : `${views.longTasks.length}, longest ${fixed(maxLongTask)} ms`}`);
+  const plainTasks = views.plainLongTasks;
+  lines.push(`- For comparison, the plain static page over as many loads: ${plainTasks === null ? 'n/a' : `${plainTasks.length}, longest ${fixed(Math.max(0, ...plainTasks))} ms`}`, '');
+  lines.push('### Native (release build of the core, median)', '');
+  lines.push('| Input | Step | Size | Median | Runs |', '| --- | --- | --- | --- | --- |');
+  for (const row of native) lines.push(`| ${row.input} | ${row.step} | ${kb(row.bytes)} | ${row.median_ms.toFixed(3)} ms | ${row.runs} |`);
+  lines.push('');
+  const report = lines.join('\n');
+  writeFileSync(config.reportFile, report);
+  console.log(report);
+  clearTimeout(watchdog);
+}
+
+main().catch(async (error) => {
+  console.error(`bench: ${error && error.stack ? error.stack : error}`);
+  if (browser) await browser.close().catch(() => {});
+  process.exit(1);
+});
