@@ -102,8 +102,9 @@ pub fn run(query: &str, options: &SearchOptions) -> SearchResults {
     })
 }
 
-/// Time given to each slice of a background index build.
-const BUILD_SLICE_MS: f64 = 12.0;
+/// Time given to each slice of a background index build: under the 50 ms of a "long task",
+/// so a key pressed meanwhile waits no longer than that.
+const BUILD_SLICE_MS: f64 = 40.0;
 
 /// The search of one viewer.
 pub struct SearchUi {
