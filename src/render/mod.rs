@@ -8,6 +8,7 @@
 pub mod body;
 pub mod escape;
 pub mod policy;
+pub mod search_view;
 pub mod url;
 pub mod views;
 

@@ -37,6 +37,10 @@ impl Route {
     /// the page (`#fn-1`, `#folio-main`) rather than a route: those are left to the browser.
     pub fn from_hash(hash: &str) -> Option<Route> {
         let hash = hash.strip_prefix('#').unwrap_or(hash);
+        // `#/?q=…` and `#/a/<slug>?q=…`: the query string belongs to the search
+        // (see [`super::search_view`]), not to the route. Slugs are percent-encoded, so
+        // a `?` cannot be part of one.
+        let hash = hash.split_once('?').map_or(hash, |(path, _)| path);
         if hash.is_empty() {
             return Some(Route::Library);
         }
@@ -76,7 +80,7 @@ pub fn anchor_href(slug: &str, href: &str) -> Option<String> {
 }
 
 /// `%XX` sequences decoded as UTF-8; malformed ones are kept as written.
-fn percent_decode(text: &str) -> String {
+pub fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -102,7 +106,7 @@ fn percent_decode(text: &str) -> String {
 
 /// Everything but unreserved URL characters is percent-encoded, so a slug can never end
 /// the fragment, the attribute or the route early.
-fn push_percent_encoded(out: &mut String, text: &str) {
+pub fn push_percent_encoded(out: &mut String, text: &str) {
     for byte in text.bytes() {
         if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
             out.push(char::from(byte));
@@ -151,14 +155,21 @@ pub fn library_view(catalog: &Catalog) -> String {
     out
 }
 
-fn push_library_card(out: &mut String, entry: &Entry) {
+/// A library card linking to the article's page, with its excerpt.
+pub fn push_library_card(out: &mut String, entry: &Entry) {
+    push_card(out, entry, &article_href(&entry.slug), None);
+}
+
+/// A library card linking to `href`; `snippet_html` (markup the caller has escaped),
+/// when given, stands in for the excerpt. Search results use it.
+pub fn push_card(out: &mut String, entry: &Entry, href: &str, snippet_html: Option<&str>) {
     out.push_str("<li><article class=\"card\" data-slug=\"");
     // The web layer marks read and started articles by it.
     push_escaped(out, &entry.slug);
     out.push('"');
     push_language_attributes(out, entry);
     out.push_str("><h2 class=\"card-title\"><a href=\"");
-    push_escaped(out, &article_href(&entry.slug));
+    push_escaped(out, href);
     out.push_str("\">");
     push_escaped(out, &entry.title);
     out.push_str("</a></h2><p class=\"byline\">");
@@ -177,7 +188,11 @@ fn push_library_card(out: &mut String, entry: &Entry) {
     push_separator(out, parts);
     push_reading_time(out, entry.reading_minutes);
     out.push_str("</p>");
-    if !entry.excerpt.is_empty() {
+    if let Some(snippet_html) = snippet_html {
+        out.push_str("<p class=\"excerpt snippet\">");
+        out.push_str(snippet_html);
+        out.push_str("</p>");
+    } else if !entry.excerpt.is_empty() {
         out.push_str("<p class=\"excerpt\">");
         push_escaped(out, &entry.excerpt);
         out.push_str("</p>");

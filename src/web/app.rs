@@ -19,6 +19,7 @@ use crate::render::views::{self, Route};
 use crate::web::dom::{self, EventListener};
 use crate::web::error::message_of;
 use crate::web::reader::Reader;
+use crate::web::search::SearchUi;
 use crate::web::{trusted_html, view};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -59,6 +60,8 @@ struct Shared {
     library_scroll: Cell<Option<f64>>,
     /// Reading settings, shortcuts, contents highlight, position memory.
     reader: Rc<Reader>,
+    /// The library's search and the highlight of a search in an article.
+    search: Rc<SearchUi>,
 }
 
 /// Mounts a viewer into `root`, replacing its children (and any viewer already there).
@@ -159,6 +162,7 @@ impl App {
         root.append_child(&view)?;
         root.append_child(&colophon)?;
         let reader = Reader::new(&window, &document, root, &masthead, &view)?;
+        let search = SearchUi::new(&window, &document, &view);
 
         let shared = Rc::new(Shared {
             window,
@@ -169,6 +173,7 @@ impl App {
             current: RefCell::new(None),
             library_scroll: Cell::new(None),
             reader,
+            search,
         });
 
         let on_hash_change = {
@@ -196,6 +201,7 @@ impl App {
             EventListener::new(&skip_link, "click", on_skip)?,
         ];
         listeners.extend(shared.reader.listeners()?);
+        listeners.extend(shared.search.listeners()?);
         shared.follow_location(false);
         Ok(App {
             shared,
@@ -214,13 +220,18 @@ impl Shared {
             None if self.current.borrow().is_none() => Route::Library,
             None => return,
         };
-        if let Err(thrown) = self.show(route, route_changed) {
-            // Forget the route so that coming back to it tries again.
-            self.current.replace(None);
-            let _ = trusted_html::set_html(&self.view, &views::error_view(&message_of(&thrown)));
-            self.document
-                .set_title(&views::document_title(Some("Error")));
+        match self.show(route.clone(), route_changed) {
+            Ok(()) => self.search.after_route(&route),
+            Err(thrown) => self.show_error(&thrown),
         }
+    }
+
+    fn show_error(&self, thrown: &JsValue) {
+        // Forget the route so that coming back to it tries again.
+        self.current.replace(None);
+        let _ = trusted_html::set_html(&self.view, &views::error_view(&message_of(thrown)));
+        self.document
+            .set_title(&views::document_title(Some("Error")));
     }
 
     fn show(&self, route: Route, move_focus: bool) -> Result<(), JsValue> {
@@ -251,7 +262,7 @@ impl Shared {
         let catalog = Rc::clone(&self.catalog);
         let title = match &route {
             Route::Library => {
-                trusted_html::set_html(&self.view, &views::library_view(&catalog))?;
+                self.search.render_library(&catalog)?;
                 None
             }
             Route::Article { slug, .. } => match catalog.find(slug) {

@@ -8,6 +8,8 @@
 //! - `articles(): ArticleEntry[]`: the listed articles, newest first, as plain objects.
 //! - `render_article(slug: string): string`: an article page as sanitised HTML; throws an `Error` for an unknown slug.
 //! - `mount(element: Element): Viewer`: the whole viewer, router included, inside `element`.
+//! - `search(query: string, options?: SearchOptions): SearchResults`: full-text search over the
+//!   bundle (the index is built on the first call), results as plain objects.
 //!
 //! The start function mounts the viewer into the page's `#folio` element when there is one.
 //!
@@ -24,6 +26,7 @@ pub mod dom;
 pub mod error;
 pub mod reader;
 pub mod sanitize;
+pub mod search;
 pub mod trusted_html;
 pub mod view;
 
@@ -66,6 +69,77 @@ export interface ArticleEntry {
   dir: "ltr" | "rtl" | "auto" | null;
   draft: boolean;
   diagnostics: ArticleDiagnostic[];
+}
+"#;
+
+#[wasm_bindgen(typescript_custom_section)]
+const SEARCH_TYPES: &'static str = r#"
+/** Filters, order and page of a search; every field is optional. */
+export interface SearchOptions {
+  /** Keep results from any of these publications (case- and accent-insensitive). */
+  publications?: string[];
+  /** Keep results with any of these tags. */
+  tags?: string[];
+  /** Keep results from any of these years. */
+  years?: number[];
+  /** Default `"newest"`; `"relevance"` is `"newest"` for an empty query. */
+  sort?: "newest" | "oldest" | "relevance" | "title";
+  /** Page size; default 10. */
+  limit?: number;
+  /** Results to skip; default 0. */
+  offset?: number;
+}
+
+/** A piece of a snippet; `mark` is true for a matched word. Escape `text` before putting it in HTML. */
+export interface SnippetSegment {
+  text: string;
+  mark: boolean;
+}
+
+/** One result. */
+export interface SearchHit {
+  id: number;
+  slug: string;
+  title: string;
+  publication: string | null;
+  /** ISO 8601: `2022-03-08` or `2022-03-08T09:01`. */
+  date: string | null;
+  /** Higher is better; 0 for an empty query. */
+  score: number;
+  /** Query words matched only through a one-letter typo. */
+  typos: number;
+  /** The best passage in segments; empty for an empty query. */
+  snippet: SnippetSegment[];
+}
+
+/** A facet value with the number of results that have it. */
+export interface FacetCount {
+  value: string;
+  count: number;
+  selected: boolean;
+}
+
+/** A year with the number of results from it. */
+export interface YearCount {
+  year: number;
+  count: number;
+  selected: boolean;
+}
+
+/** The answer to one search. */
+export interface SearchResults {
+  query: string;
+  /** The requested page. */
+  hits: SearchHit[];
+  /** All results, across pages. */
+  total: number;
+  facets: {
+    publications: FacetCount[];
+    tags: FacetCount[];
+    years: YearCount[];
+  };
+  /** The query with an unknown word replaced by the nearest indexed word, if there is one. */
+  suggestion: string | null;
 }
 "#;
 
@@ -119,6 +193,26 @@ pub fn render_article(slug: &str) -> Result<String, JsValue> {
     let document = dom::document()?;
     let article = view::article_element(&document, &catalog, entry)?;
     Ok(article.outer_html())
+}
+
+/// Searches the bundled articles: `options` (filters, sort, page) may be left out.
+/// The index is built on the first call (or already by the library view).
+/// Throws an `Error` when `options` is not a `SearchOptions`.
+#[wasm_bindgen(unchecked_return_type = "SearchResults")]
+pub fn search(
+    query: &str,
+    #[wasm_bindgen(unchecked_param_type = "SearchOptions | undefined")] options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let options: crate::search::SearchOptions = if options.is_undefined() || options.is_null() {
+        crate::search::SearchOptions::default()
+    } else {
+        serde_wasm_bindgen::from_value(options).map_err(js_error)?
+    };
+    let results = search::run(query, &options);
+    let serializer = serde_wasm_bindgen::Serializer::new()
+        .serialize_maps_as_objects(true)
+        .serialize_missing_as_null(true);
+    results.serialize(&serializer).map_err(js_error)
 }
 
 /// Mounts the whole viewer (masthead, router, views) into `element`, replacing its

@@ -332,6 +332,29 @@ const checks = [
     },
   ],
   [
+    'searching finds the seed article, also through a typo',
+    async (page) => {
+      // Search: typed key by key; the first result must be the seed article.
+      const firstResult = () =>
+        page.evaluate(() => document.querySelector('.search-results .card-title a')?.textContent.trim() ?? '');
+      await page.goto(siteUrl);
+      await waitForLibrary(page);
+      for (const query of ['strategic partnership', 'partnershp']) {
+        await page.locator('#folio-search').fill('');
+        await page.locator('#folio-search').pressSequentially(query);
+        await page.waitForFunction(
+          (query) => new URLSearchParams(location.hash.split('?')[1] ?? '').get('q') === query,
+          query,
+        );
+        await page.waitForFunction(
+          (headline) => document.querySelector('.search-results .card-title a')?.textContent.trim() === headline,
+          HEADLINE,
+        );
+        assert((await firstResult()) === HEADLINE, `"${query}" first finds ${JSON.stringify(await firstResult())}`);
+      }
+    },
+  ],
+  [
     'the site works below a sub-path',
     async (page) => {
       await page.goto(subPathUrl);

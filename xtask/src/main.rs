@@ -11,9 +11,11 @@
 //! - [`size`]: the first view's size against its budget, with twiggy's largest items;
 //! - [`bench`]: the benchmark suite, native and in headless Chromium (BENCHMARKS.md);
 //! - [`dist`]: the deployable folder with hashed names, precompressed files and headers;
+//! - [`corpus`]: the synthetic corpus of `gen-corpus`.
 //! - [`hardening`]: `check-articles` and `fuzz`.
 
 mod bench;
+mod corpus;
 mod dist;
 mod hardening;
 mod pipeline;
@@ -46,6 +48,9 @@ Commands:
         what the first view costs over the wire (raw, gzip, brotli) against
         its 120 KB brotli budget (non-zero exit when over), and the largest
         functions and crates of the wasm (twiggy)
+  gen-corpus N [DIR]
+        write N synthetic articles into DIR (default target/corpus-N), for
+        serve --articles DIR and the benchmarks
   tools [--install]
         show which tools are ready; with --install, install the missing ones
 
@@ -109,6 +114,13 @@ fn run(args: &[String]) -> Result<bool, String> {
         "bench" => bench::run(&mut toolbox, rest),
         "dist" => dist::run(&mut toolbox, rest),
         "size" => size::run(&mut toolbox, &size::SizeOptions::parse(rest)?),
+        "gen-corpus" => {
+            let (count, dir) = parse_gen_corpus(rest, &root)?;
+            corpus::generate_corpus(count, CORPUS_SEED, &dir)
+                .map_err(|error| format!("writing {}: {error}", dir.display()))?;
+            note(&format!("wrote {count} articles to {}", dir.display()));
+            Ok(true)
+        }
         "tools" => {
             match rest {
                 [] => {}
@@ -127,6 +139,22 @@ fn run(args: &[String]) -> Result<bool, String> {
         }
         other => Err(format!("unknown command {other:?}\n\n{USAGE}")),
     }
+}
+
+/// The seed of `gen-corpus`: fixed, so every run and every machine gets the same corpus.
+const CORPUS_SEED: u64 = 4;
+
+/// `gen-corpus N [DIR]`: the article count and the folder (default `target/corpus-N`).
+fn parse_gen_corpus(args: &[String], root: &Path) -> Result<(usize, PathBuf), String> {
+    let usage = || format!("gen-corpus takes N and an optional DIR\n\n{USAGE}");
+    let (count, dir) = match args {
+        [count] => (count, None),
+        [count, dir] => (count, Some(PathBuf::from(dir))),
+        _ => return Err(usage()),
+    };
+    let count: usize = count.parse().map_err(|_| usage())?;
+    let dir = dir.unwrap_or_else(|| root.join("target").join(format!("corpus-{count}")));
+    Ok((count, dir))
 }
 
 /// The options of `serve` (and, restricted to `--articles`, of `build`).

@@ -1,0 +1,442 @@
+//! The search in the library view: its state in the URL, and the HTML of the search box,
+//! results, hit count and facets; and which words of an article a query highlights.
+//!
+//! The state lives in the location hash as a query string after the route:
+//! `#/?q=…&pub=…&tag=…&year=…&sort=…` for the library and `#/a/<slug>?q=…` for an article
+//! opened from a result. [`SearchState::from_hash`] and [`SearchState::library_href`] are
+//! inverses for every state (percent-encoding everything but unreserved characters).
+//!
+//! Like [`super::views`], every function here is pure and escapes all article text, so the
+//! strings may be set as `innerHTML`. The web layer (`web::search`) runs the queries.
+
+use super::escape::push_escaped;
+use super::views::{self, percent_decode, push_percent_encoded};
+use crate::catalog::Catalog;
+use crate::search::query::parse_query;
+use crate::search::tokenize::for_each_token;
+use crate::search::{SearchOptions, SearchResults, Snippet, Sort};
+
+/// Results shown at first, and added by each "Show more".
+pub const PAGE_SIZE: usize = 20;
+/// Facet values shown per facet (selected ones are always shown).
+const FACET_VALUES_SHOWN: usize = 12;
+
+/// What the reader asked for: the query, the filters and the order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SearchState {
+    pub query: String,
+    pub publications: Vec<String>,
+    pub tags: Vec<String>,
+    pub years: Vec<i32>,
+    /// `None`: the default, relevance with a query and newest first without one.
+    pub sort: Option<Sort>,
+}
+
+impl SearchState {
+    /// The state a location hash carries after its `?` (none: the empty state).
+    /// Unknown keys and malformed years or sorts are ignored; `+` reads as a space.
+    pub fn from_hash(hash: &str) -> SearchState {
+        let mut state = SearchState::default();
+        let Some((_, query)) = hash.split_once('?') else {
+            return state;
+        };
+        for pair in query.split('&') {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let value = percent_decode(&value.replace('+', " "));
+            match key {
+                "q" => state.query = value,
+                "pub" if !value.is_empty() => state.publications.push(value),
+                "tag" if !value.is_empty() => state.tags.push(value),
+                "year" => {
+                    if let Ok(year) = value.trim().parse::<i32>() {
+                        state.years.push(year);
+                    }
+                }
+                "sort" => state.sort = sort_from_name(&value),
+                _ => {}
+            }
+        }
+        state
+    }
+
+    /// True when nothing is asked: the plain library.
+    pub fn is_empty(&self) -> bool {
+        self.query.trim().is_empty()
+            && self.publications.is_empty()
+            && self.tags.is_empty()
+            && self.years.is_empty()
+            && self.sort.is_none()
+    }
+
+    /// The order results are shown in.
+    pub fn effective_sort(&self) -> Sort {
+        match self.sort {
+            Some(sort) => sort,
+            None if self.query.trim().is_empty() => Sort::Newest,
+            None => Sort::Relevance,
+        }
+    }
+
+    /// The library's hash for this state: `#/`, or `#/?q=…&pub=…`.
+    pub fn library_href(&self) -> String {
+        let mut href = String::from("#/");
+        self.push_query_string(&mut href);
+        href
+    }
+
+    /// The hash of an article opened from these results: `#/a/<slug>?q=…`, so the article
+    /// highlights the query (the filters do not matter there).
+    pub fn article_href(&self, slug: &str) -> String {
+        let mut href = views::article_href(slug);
+        if !self.query.trim().is_empty() {
+            href.push_str("?q=");
+            push_percent_encoded(&mut href, &self.query);
+        }
+        href
+    }
+
+    fn push_query_string(&self, out: &mut String) {
+        let mut first = true;
+        let mut pair = |out: &mut String, key: &str, value: &str| {
+            out.push(if first { '?' } else { '&' });
+            first = false;
+            out.push_str(key);
+            out.push('=');
+            push_percent_encoded(out, value);
+        };
+        if !self.query.is_empty() {
+            pair(out, "q", &self.query);
+        }
+        for publication in &self.publications {
+            pair(out, "pub", publication);
+        }
+        for tag in &self.tags {
+            pair(out, "tag", tag);
+        }
+        for year in &self.years {
+            pair(out, "year", &year.to_string());
+        }
+        if let Some(sort) = self.sort {
+            pair(out, "sort", sort_name(sort));
+        }
+    }
+
+    /// The options for [`crate::search::SearchIndex::search`], showing `limit` results.
+    pub fn options(&self, limit: usize) -> SearchOptions {
+        SearchOptions {
+            publications: self.publications.clone(),
+            tags: self.tags.clone(),
+            years: self.years.clone(),
+            sort: self.effective_sort(),
+            limit,
+            offset: 0,
+        }
+    }
+}
+
+/// The name of a sort in the URL and the sort select.
+pub fn sort_name(sort: Sort) -> &'static str {
+    match sort {
+        Sort::Newest => "newest",
+        Sort::Oldest => "oldest",
+        Sort::Relevance => "relevance",
+        Sort::Title => "title",
+    }
+}
+
+fn sort_from_name(name: &str) -> Option<Sort> {
+    match name {
+        "newest" => Some(Sort::Newest),
+        "oldest" => Some(Sort::Oldest),
+        "relevance" => Some(Sort::Relevance),
+        "title" => Some(Sort::Title),
+        _ => None,
+    }
+}
+
+/// The library with its search form; the list is the plain library until the web layer
+/// has run the state's search (the index is built after the first paint).
+pub fn library_view(catalog: &Catalog, state: &SearchState) -> String {
+    let mut out = String::with_capacity(8192);
+    out.push_str("<header class=\"view-header\"><h1 tabindex=\"-1\">Articles</h1>");
+    let count = catalog.listed().count();
+    out.push_str("<p class=\"view-lede\">");
+    match count {
+        0 => out.push_str(
+            "No articles yet. Add Markdown or text files to <code>articles/</code> and rebuild.",
+        ),
+        1 => out.push_str("1 article"),
+        n => {
+            out.push_str(&n.to_string());
+            out.push_str(" articles");
+        }
+    }
+    out.push_str("</p></header>");
+    if count == 0 {
+        return out;
+    }
+    push_search_form(&mut out, state);
+    out.push_str("<div class=\"search-layout\"><div class=\"search-facets\" aria-label=\"Filters\" role=\"group\"></div><div class=\"search-main\"><p class=\"search-status\" id=\"folio-search-status\" aria-live=\"polite\"></p><div class=\"search-results\" id=\"folio-search-results\">");
+    out.push_str("<ol class=\"library\" role=\"list\">");
+    for entry in catalog.listed() {
+        views::push_library_card(&mut out, entry);
+    }
+    out.push_str("</ol></div></div></div>");
+    out
+}
+
+fn push_search_form(out: &mut String, state: &SearchState) {
+    out.push_str("<form class=\"search-form\" role=\"search\" action=\"#/\"><div class=\"search-field\"><label for=\"folio-search\">Search articles</label><input type=\"search\" id=\"folio-search\" name=\"q\" autocomplete=\"off\" spellcheck=\"false\" aria-describedby=\"folio-search-status\" aria-controls=\"folio-search-results\" placeholder=\"Words, &quot;a phrase&quot;…\" value=\"");
+    push_escaped(out, &state.query);
+    out.push_str("\"></div><div class=\"search-sort\"><label for=\"folio-sort\">Sort by</label><select id=\"folio-sort\" name=\"sort\">");
+    let current = state.effective_sort();
+    let has_query = !state.query.trim().is_empty();
+    for (sort, label) in [
+        (Sort::Relevance, "Relevance"),
+        (Sort::Newest, "Newest first"),
+        (Sort::Oldest, "Oldest first"),
+        (Sort::Title, "Title"),
+    ] {
+        out.push_str("<option value=\"");
+        out.push_str(sort_name(sort));
+        out.push('"');
+        if sort == current {
+            out.push_str(" selected");
+        }
+        if sort == Sort::Relevance && !has_query {
+            out.push_str(" disabled");
+        }
+        out.push('>');
+        out.push_str(label);
+        out.push_str("</option>");
+    }
+    out.push_str("</select></div></form>");
+}
+
+/// The hit count and, when nothing matched, what to try instead.
+pub fn status_html(state: &SearchState, results: &SearchResults) -> String {
+    let mut out = String::new();
+    let query = state.query.trim();
+    let filtered =
+        !(state.publications.is_empty() && state.tags.is_empty() && state.years.is_empty());
+    match results.total {
+        0 => {
+            out.push_str("No articles match ");
+            if query.is_empty() {
+                out.push_str("these filters");
+            } else {
+                out.push('“');
+                push_escaped(&mut out, query);
+                out.push('”');
+                if filtered {
+                    out.push_str(" with these filters");
+                }
+            }
+            out.push('.');
+        }
+        1 => out.push_str("1 article"),
+        n => {
+            out.push_str(&n.to_string());
+            out.push_str(" articles");
+        }
+    }
+    if results.total > 0 && !query.is_empty() {
+        out.push_str(if results.total == 1 {
+            " matches “"
+        } else {
+            " match “"
+        });
+        push_escaped(&mut out, query);
+        out.push_str("”.");
+    } else if results.total > 0 {
+        out.push('.');
+    }
+    if let Some(suggestion) = results.suggestion.as_deref() {
+        let corrected = SearchState {
+            query: suggestion.to_string(),
+            ..state.clone()
+        };
+        out.push_str(" Did you mean <a class=\"search-suggestion\" href=\"");
+        push_escaped(&mut out, &corrected.library_href());
+        out.push_str("\">");
+        push_escaped(&mut out, suggestion);
+        out.push_str("</a>?");
+    } else if results.total == 0 {
+        if filtered {
+            out.push_str(" Try removing a filter");
+            if !query.is_empty() {
+                out.push_str(" or a word");
+            }
+            out.push('.');
+        } else if !query.is_empty() {
+            out.push_str(" Try fewer or shorter words.");
+        }
+    }
+    out
+}
+
+/// The list of results: cards with their snippets, and "Show more" when there are more.
+pub fn results_html(catalog: &Catalog, state: &SearchState, results: &SearchResults) -> String {
+    let mut out = String::with_capacity(4096);
+    if results.hits.is_empty() {
+        return out;
+    }
+    out.push_str("<ol class=\"library\" role=\"list\">");
+    for hit in &results.hits {
+        let Some(entry) = catalog.entry(hit.id) else {
+            continue;
+        };
+        let href = state.article_href(&hit.slug);
+        if hit.snippet.segments.is_empty() {
+            views::push_card(&mut out, entry, &href, None);
+        } else {
+            views::push_card(&mut out, entry, &href, Some(&snippet_html(&hit.snippet)));
+        }
+    }
+    out.push_str("</ol>");
+    if (results.hits.len() as u64) < u64::from(results.total) {
+        out.push_str("<p class=\"search-more\"><button type=\"button\" class=\"search-more-button\">Show more results</button></p>");
+    }
+    out
+}
+
+/// A snippet as HTML: every segment escaped, matched ones in `<mark>`, with an ellipsis
+/// where the passage does not start or end the text.
+pub fn snippet_html(snippet: &Snippet) -> String {
+    let mut out = String::new();
+    for segment in &snippet.segments {
+        if segment.mark {
+            out.push_str("<mark>");
+            push_escaped(&mut out, &segment.text);
+            out.push_str("</mark>");
+        } else {
+            push_escaped(&mut out, &segment.text);
+        }
+    }
+    out
+}
+
+/// A facet value as shown: value, label, count, selected.
+type FacetValue = (String, String, u32, bool);
+
+/// The facets as groups of checkboxes with counts; the checked ones are the state's filters.
+pub fn facets_html(results: &SearchResults) -> String {
+    let mut out = String::with_capacity(2048);
+    let facets = &results.facets;
+    let groups: [(&str, &str, Vec<FacetValue>); 3] = [
+        (
+            "Publication",
+            "pub",
+            facets
+                .publications
+                .iter()
+                .map(|f| (f.value.clone(), f.value.clone(), f.count, f.selected))
+                .collect(),
+        ),
+        (
+            "Tag",
+            "tag",
+            facets
+                .tags
+                .iter()
+                .map(|f| (f.value.clone(), f.value.clone(), f.count, f.selected))
+                .collect(),
+        ),
+        (
+            "Year",
+            "year",
+            facets
+                .years
+                .iter()
+                .map(|y| (y.year.to_string(), y.year.to_string(), y.count, y.selected))
+                .collect(),
+        ),
+    ];
+    for (legend, key, values) in groups {
+        if values.is_empty() {
+            continue;
+        }
+        out.push_str("<fieldset class=\"facet\"><legend>");
+        out.push_str(legend);
+        out.push_str("</legend><ul role=\"list\">");
+        let mut shown = 0;
+        for (value, label, count, selected) in values {
+            if !selected && shown >= FACET_VALUES_SHOWN {
+                continue;
+            }
+            shown += 1;
+            out.push_str("<li><label><input type=\"checkbox\" data-facet=\"");
+            out.push_str(key);
+            out.push_str("\" value=\"");
+            push_escaped(&mut out, &value);
+            out.push('"');
+            if selected {
+                out.push_str(" checked");
+            }
+            out.push_str("> <span class=\"facet-value\">");
+            push_escaped(&mut out, &label);
+            out.push_str("</span> <span class=\"facet-count\">");
+            out.push_str(&count.to_string());
+            out.push_str("</span></label></li>");
+        }
+        out.push_str("</ul></fieldset>");
+    }
+    out
+}
+
+/// Byte ranges of the words of `text` that `query` matches, as search matches them:
+/// the same folded term, a completion of the last word while it is typed, or, for words
+/// of five letters or more, a word one edit away. Phrases highlight each of their words.
+pub fn highlight_ranges(text: &str, query: &str) -> Vec<(usize, usize)> {
+    let clauses = parse_query(query);
+    if clauses.is_empty() {
+        return Vec::new();
+    }
+    let mut ranges: Vec<(usize, usize)> = Vec::new();
+    for_each_token(text, 0, |token| {
+        if token.joined {
+            return;
+        }
+        let matched = clauses.iter().any(|clause| {
+            clause.terms.iter().any(|term| {
+                token.term == term
+                    || (clause.prefix && token.term.starts_with(term.as_str()))
+                    || (clause.fuzzy && within_one_edit(token.term, term))
+            })
+        });
+        if matched {
+            match ranges.last_mut() {
+                Some(last) if last.1 >= token.start => last.1 = last.1.max(token.end),
+                _ => ranges.push((token.start, token.end)),
+            }
+        }
+    });
+    ranges
+}
+
+/// Whether `a` and `b` differ by at most one insertion, deletion or substitution (of chars).
+fn within_one_edit(a: &str, b: &str) -> bool {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let (short, long) = if a.len() <= b.len() {
+        (&a, &b)
+    } else {
+        (&b, &a)
+    };
+    if long.len() - short.len() > 1 {
+        return false;
+    }
+    let prefix = short
+        .iter()
+        .zip(long.iter())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let short_rest = short.get(prefix..).unwrap_or_default();
+    if short.len() == long.len() {
+        // One substitution: everything after the first difference is equal.
+        short_rest.get(1..).unwrap_or_default() == long.get(prefix + 1..).unwrap_or_default()
+    } else {
+        // One insertion into the shorter.
+        short_rest == long.get(prefix + 1..).unwrap_or_default()
+    }
+}

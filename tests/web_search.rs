@@ -1,0 +1,416 @@
+//! Browser tests of the search: the box filters the library as you type, the state goes
+//! to the URL and comes back from it, facets filter, an article opened from a result
+//! highlights the query and `Esc` clears it, and `search()` returns plain objects.
+//!
+//! Run with `wasm-pack test --headless --chrome`. The bundle is `articles/`: the seed news
+//! article (2022) and the two Folio guides (2024 and 2026).
+
+#![cfg(target_arch = "wasm32")]
+
+use folio::web;
+use js_sys::{Array, Object, Promise, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+use web_sys::{
+    Document, Element, Event, EventInit, HtmlInputElement, HtmlSelectElement, KeyboardEvent,
+    KeyboardEventInit, Window,
+};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// The slug `build.rs` gives `articles/000_f2e18ad958418c56.txt`.
+const SEED_SLUG: &str = "000-f2e18ad958418c56";
+
+fn window() -> Window {
+    web_sys::window().expect("a window")
+}
+
+fn document() -> Document {
+    window().document().expect("a document")
+}
+
+async fn sleep(ms: i32) {
+    let promise = Promise::new(&mut |resolve, _| {
+        window()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .expect("setTimeout");
+    });
+    JsFuture::from(promise).await.expect("timer");
+}
+
+/// Waits until `condition` holds, for at most two seconds; returns whether it did.
+async fn wait_until(mut condition: impl FnMut() -> bool) -> bool {
+    for _ in 0..200 {
+        if condition() {
+            return true;
+        }
+        sleep(10).await;
+    }
+    condition()
+}
+
+/// Sets the location and mounts a viewer into a fresh element.
+async fn mount_at(hash: &str) -> (Element, web::Viewer) {
+    window().location().set_hash(hash).expect("set hash");
+    sleep(20).await;
+    let root = document().create_element("div").expect("div");
+    document()
+        .body()
+        .expect("body")
+        .append_child(&root)
+        .expect("attach");
+    let viewer = web::mount(&root).expect("mount");
+    (root, viewer)
+}
+
+async fn finish(root: Element, viewer: web::Viewer) {
+    viewer.unmount();
+    root.remove();
+    window().location().set_hash("#/").expect("set hash");
+    sleep(20).await;
+}
+
+fn search_box(root: &Element) -> HtmlInputElement {
+    root.query_selector("input#folio-search")
+        .expect("selector")
+        .expect("a search box")
+        .dyn_into()
+        .expect("an input")
+}
+
+/// The slugs of the listed cards, in order.
+fn listed(root: &Element) -> Vec<String> {
+    let cards = root
+        .query_selector_all(".search-results .card[data-slug]")
+        .expect("selector");
+    (0..cards.length())
+        .filter_map(|i| cards.item(i))
+        .filter_map(|node| node.dyn_into::<Element>().ok())
+        .filter_map(|card| card.get_attribute("data-slug"))
+        .collect()
+}
+
+fn status(root: &Element) -> String {
+    root.query_selector(".search-status")
+        .ok()
+        .flatten()
+        .and_then(|s| s.text_content())
+        .unwrap_or_default()
+}
+
+fn search_ready(root: &Element) -> bool {
+    root.query_selector(".search-form[data-search-ready]")
+        .ok()
+        .flatten()
+        .is_some()
+}
+
+/// An `input` event as typing fires it: it bubbles (the viewer listens on its view).
+fn input_event() -> Event {
+    let init = EventInit::new();
+    init.set_bubbles(true);
+    Event::new_with_event_init_dict("input", &init).expect("event")
+}
+
+/// Types `text` into the box one character at a time, as a reader would.
+async fn type_into(input: &HtmlInputElement, text: &str) {
+    let mut typed = input.value();
+    for c in text.chars() {
+        typed.push(c);
+        input.set_value(&typed);
+        input.dispatch_event(&input_event()).expect("dispatch");
+    }
+    // One query per animation frame: let one run.
+    sleep(50).await;
+}
+
+async fn clear(input: &HtmlInputElement) {
+    input.set_value("");
+    input.dispatch_event(&input_event()).expect("dispatch");
+    sleep(50).await;
+}
+
+#[wasm_bindgen_test]
+async fn the_box_filters_the_list_as_you_type() {
+    let (root, viewer) = mount_at("#/").await;
+    let input = search_box(&root);
+    let label = root
+        .query_selector("label[for='folio-search']")
+        .expect("selector");
+    assert!(label.is_some(), "the search box has a label");
+    let everything = listed(&root);
+    assert_eq!(
+        everything.len(),
+        3,
+        "the whole library at first: {everything:?}"
+    );
+
+    type_into(&input, "strategic partnership").await;
+    assert!(wait_until(|| listed(&root).first().map(String::as_str) == Some(SEED_SLUG)).await);
+    assert_eq!(listed(&root), vec![SEED_SLUG.to_string()]);
+    assert!(
+        status(&root).starts_with("1 article matches"),
+        "{}",
+        status(&root)
+    );
+    let marks = root
+        .query_selector_all(".search-results .snippet mark")
+        .expect("selector");
+    assert!(marks.length() > 0, "the snippet marks the matched words");
+    assert_eq!(
+        window().location().hash().expect("hash"),
+        "#/?q=strategic%20partnership",
+        "typing writes the query into the URL"
+    );
+
+    clear(&input).await;
+    type_into(&input, "partnershp").await;
+    assert!(wait_until(|| listed(&root) == vec![SEED_SLUG.to_string()]).await);
+
+    clear(&input).await;
+    type_into(&input, "zzqqxx").await;
+    assert!(wait_until(|| listed(&root).is_empty()).await);
+    assert!(
+        status(&root).starts_with("No articles match"),
+        "{}",
+        status(&root)
+    );
+
+    clear(&input).await;
+    assert!(
+        wait_until(|| listed(&root).len() == 3).await,
+        "clearing the box lists everything again"
+    );
+    finish(root, viewer).await;
+}
+
+#[wasm_bindgen_test]
+async fn a_misspelt_word_offers_the_right_one() {
+    let (root, viewer) = mount_at("#/?q=partnershp").await;
+    assert!(wait_until(|| search_ready(&root)).await);
+    // Found through the typo, and the right spelling offered as a link.
+    assert_eq!(
+        listed(&root),
+        vec![SEED_SLUG.to_string()],
+        "{}",
+        status(&root)
+    );
+    let link = root
+        .query_selector(".search-status a.search-suggestion")
+        .expect("selector")
+        .expect("a suggestion");
+    assert_eq!(link.text_content().unwrap_or_default(), "partnership");
+    assert_eq!(
+        link.get_attribute("href").unwrap_or_default(),
+        "#/?q=partnership"
+    );
+    assert!(
+        status(&root).contains("Did you mean partnership?"),
+        "{}",
+        status(&root)
+    );
+    finish(root, viewer).await;
+}
+
+#[wasm_bindgen_test]
+async fn the_url_state_round_trips() {
+    let (root, viewer) = mount_at("#/?q=partnership&sort=title").await;
+    assert!(wait_until(|| search_ready(&root)).await);
+    assert_eq!(
+        search_box(&root).value(),
+        "partnership",
+        "reload restores the query"
+    );
+    let sort: HtmlSelectElement = root
+        .query_selector("select#folio-sort")
+        .expect("selector")
+        .expect("a sort select")
+        .dyn_into()
+        .expect("a select");
+    assert_eq!(sort.value(), "title");
+    assert_eq!(listed(&root), vec![SEED_SLUG.to_string()]);
+
+    // Back and forward are hash changes within the library: the state follows them.
+    window().location().set_hash("#/?q=").expect("set hash");
+    assert!(wait_until(|| listed(&root).len() == 3).await);
+    assert_eq!(search_box(&root).value(), "");
+    window().history().expect("history").back().expect("back");
+    assert!(wait_until(|| search_box(&root).value() == "partnership").await);
+    assert!(wait_until(|| listed(&root).len() == 1).await);
+    assert_eq!(sort.value(), "title");
+    finish(root, viewer).await;
+}
+
+/// The checkbox of a facet value.
+fn facet(root: &Element, facet: &str, value: &str) -> Option<HtmlInputElement> {
+    root.query_selector(&format!("input[data-facet='{facet}'][value='{value}']"))
+        .ok()
+        .flatten()
+        .and_then(|input| input.dyn_into().ok())
+}
+
+fn facet_count(input: &HtmlInputElement) -> Option<String> {
+    input
+        .parent_element()
+        .and_then(|label| label.query_selector(".facet-count").ok().flatten())
+        .and_then(|c| c.text_content())
+}
+
+#[wasm_bindgen_test]
+async fn facets_filter_and_combine() {
+    let (root, viewer) = mount_at("#/").await;
+    assert!(
+        wait_until(|| search_ready(&root)).await,
+        "the index is built after the first paint"
+    );
+    assert_eq!(listed(&root).len(), 3);
+    let year = facet(&root, "year", "2022").expect("a 2022 year facet");
+    assert_eq!(facet_count(&year).as_deref(), Some("1"));
+    let tag = facet(&root, "tag", "guide").expect("a guide tag facet");
+    assert_eq!(facet_count(&tag).as_deref(), Some("2"));
+
+    tag.click();
+    assert!(wait_until(|| listed(&root).len() == 2).await);
+    assert!(!listed(&root).contains(&SEED_SLUG.to_string()));
+    assert_eq!(window().location().hash().expect("hash"), "#/?tag=guide");
+    // Combined with a second facet and with a query.
+    let formats = facet(&root, "tag", "formats").expect("a formats tag facet");
+    assert!(!formats.checked());
+    let year = facet(&root, "year", "2026").expect("a 2026 year facet");
+    assert_eq!(facet_count(&year).as_deref(), Some("2"));
+    year.click();
+    assert!(
+        wait_until(|| window().location().hash().unwrap_or_default() == "#/?tag=guide&year=2026")
+            .await
+    );
+    assert_eq!(listed(&root).len(), 2);
+    assert!(facet(&root, "tag", "guide").is_some_and(|tag| tag.checked()));
+    let input = search_box(&root);
+    type_into(&input, "partnership").await;
+    assert!(
+        wait_until(|| listed(&root).is_empty()).await,
+        "the query combines with the facets"
+    );
+    assert!(
+        status(&root).contains("Try removing a filter"),
+        "{}",
+        status(&root)
+    );
+
+    // Facet changes are history entries; typing replaced the last one.
+    window().history().expect("history").back().expect("back");
+    assert!(wait_until(|| listed(&root).len() == 2).await);
+    assert_eq!(window().location().hash().expect("hash"), "#/?tag=guide");
+    assert_eq!(search_box(&root).value(), "");
+    window().history().expect("history").back().expect("back");
+    assert!(wait_until(|| listed(&root).len() == 3).await);
+    finish(root, viewer).await;
+}
+
+#[wasm_bindgen_test]
+async fn an_article_opened_from_a_result_highlights_the_query_and_esc_clears_it() {
+    let (root, viewer) = mount_at("#/").await;
+    let input = search_box(&root);
+    type_into(&input, "strategic partnership").await;
+    assert!(wait_until(|| listed(&root) == vec![SEED_SLUG.to_string()]).await);
+    let link: web_sys::HtmlElement = root
+        .query_selector(".search-results .card-title a")
+        .expect("selector")
+        .expect("a result link")
+        .dyn_into()
+        .expect("a link");
+    assert_eq!(
+        link.get_attribute("href").unwrap_or_default(),
+        format!("#/a/{SEED_SLUG}?q=strategic%20partnership")
+    );
+    let body_text = || {
+        root.query_selector(".article-body")
+            .ok()
+            .flatten()
+            .and_then(|b| b.text_content())
+            .unwrap_or_default()
+    };
+    link.click();
+    let marks = || {
+        root.query_selector_all(".article-body mark.search-hit")
+            .map(|m| m.length())
+            .unwrap_or(0)
+    };
+    assert!(
+        wait_until(|| marks() > 0).await,
+        "the article highlights the query"
+    );
+    let first = root
+        .query_selector(".article-body mark.search-hit")
+        .expect("selector")
+        .and_then(|m| m.text_content())
+        .unwrap_or_default()
+        .to_lowercase();
+    assert!(first == "strategic" || first == "partnership", "{first}");
+    let highlighted = body_text();
+
+    let init = KeyboardEventInit::new();
+    init.set_key("Escape");
+    init.set_bubbles(true);
+    let escape = KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).expect("event");
+    document()
+        .body()
+        .expect("body")
+        .dispatch_event(&escape)
+        .expect("dispatch");
+    assert!(
+        wait_until(|| marks() == 0).await,
+        "Esc clears the highlights"
+    );
+    assert_eq!(
+        body_text(),
+        highlighted,
+        "the text is unchanged by highlighting"
+    );
+    assert_eq!(
+        window().location().hash().expect("hash"),
+        format!("#/a/{SEED_SLUG}"),
+        "the query leaves the article's URL"
+    );
+    finish(root, viewer).await;
+}
+
+#[wasm_bindgen_test]
+fn search_returns_plain_objects() {
+    web::init();
+    let results = web::search("partnershp", JsValue::UNDEFINED).expect("search");
+    assert!(results.is_instance_of::<Object>());
+    let hits: Array = Reflect::get(&results, &"hits".into())
+        .expect("hits")
+        .dyn_into()
+        .expect("an array");
+    let first = hits.get(0);
+    assert_eq!(
+        Reflect::get(&first, &"slug".into())
+            .expect("slug")
+            .as_string()
+            .as_deref(),
+        Some(SEED_SLUG)
+    );
+    let snippet: Array = Reflect::get(&first, &"snippet".into())
+        .expect("snippet")
+        .dyn_into()
+        .expect("segments");
+    assert!(snippet.length() > 0);
+
+    let options = Object::new();
+    let years = Array::of1(&JsValue::from(2026));
+    Reflect::set(&options, &"years".into(), &years).expect("set");
+    Reflect::set(&options, &"sort".into(), &"title".into()).expect("set");
+    let results = web::search("", options.into()).expect("search");
+    let total = Reflect::get(&results, &"total".into())
+        .expect("total")
+        .as_f64();
+    assert_eq!(total, Some(2.0));
+
+    let bad = Object::new();
+    Reflect::set(&bad, &"sort".into(), &"sideways".into()).expect("set");
+    let error = web::search("x", bad.into()).expect_err("a bad sort is an error");
+    assert!(error.is_instance_of::<js_sys::Error>());
+}
