@@ -385,13 +385,34 @@ const FORBIDDEN_SELECTOR: &str = "script, style, iframe, frame, frameset, object
      audio, video, source, xmp, portal, dialog, param, area, map, input:not([type=checkbox])";
 
 /// Looks for anything dangerous in the view (`main`): the part of the page that holds
-/// article text. The chrome around it (masthead, reading settings, dialogs) is the
-/// viewer's own markup, with forms and ids of its own, and holds no article text.
+/// article text. The chrome around it (masthead, reading settings, dialogs, the search
+/// form) is the viewer's own markup, with forms and ids of its own, and holds no article text.
 fn check_dom(root: &Element, view: &str, problems: &mut Vec<String>) -> Result<(), String> {
-    let Some(scope) = root.query_selector("main").map_err(|e| format!("{e:?}"))? else {
+    let Some(main) = root.query_selector("main").map_err(|e| format!("{e:?}"))? else {
         problems.push(format!("{view}: no <main>"));
         return Ok(());
     };
+    // The library's search form (box, sort select) is the viewer's own chrome and holds no
+    // article text; everything else in the view, facet values and results included, is judged.
+    let scope: Element = main
+        .clone_node_with_deep(true)
+        .map_err(|e| format!("{e:?}"))?
+        .dyn_into()
+        .map_err(|_| "the view's copy is not an element".to_string())?;
+    if let Some(form) = scope
+        .query_selector("form.search-form")
+        .map_err(|e| format!("{e:?}"))?
+    {
+        form.remove();
+    }
+    // The results' live region and list carry the viewer's own ids, which the form refers to.
+    for own in ["#folio-search-status", "#folio-search-results"] {
+        if let Some(element) = scope.query_selector(own).map_err(|e| format!("{e:?}"))? {
+            element
+                .remove_attribute("id")
+                .map_err(|e| format!("{e:?}"))?;
+        }
+    }
     let forbidden = scope
         .query_selector_all(FORBIDDEN_SELECTOR)
         .map_err(|e| format!("{e:?}"))?;

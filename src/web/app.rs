@@ -162,7 +162,7 @@ impl App {
         root.append_child(&view)?;
         root.append_child(&colophon)?;
         let reader = Reader::new(&window, &document, root, &masthead, &view)?;
-        let search = SearchUi::new(&window, &document, &view);
+        let search = SearchUi::new(&catalog, &window, &document, &view);
 
         let shared = Rc::new(Shared {
             window,

@@ -33,38 +33,51 @@ use web_sys::{
 };
 
 thread_local! {
-    /// The index of the bundled catalog, built on first use.
-    static INDEX: OnceCell<Rc<SearchIndex>> = const { OnceCell::new() };
+    /// The index of the catalog last searched, built on first use, kept with a weak handle
+    /// on that catalog: a viewer mounted with another catalog (an embedder's, or a test's)
+    /// gets its own index. The weak handle keeps the catalog's address from being reused.
+    static INDEX: RefCell<Option<(Weak<Catalog>, Rc<SearchIndex>)>> = const { RefCell::new(None) };
     /// An index being built in slices after the first paint: the builder and the next article.
-    static PENDING: RefCell<Option<(SearchIndexBuilder, usize)>> = const { RefCell::new(None) };
+    static PENDING: RefCell<Option<(Weak<Catalog>, SearchIndexBuilder, usize)>> = const { RefCell::new(None) };
     /// Texts of recent hits, so typing does not re-parse the same articles for snippets.
     static TEXTS: TextCache = TextCache::new();
 }
 
-/// The search index of the bundled catalog, built the first time it is asked for
+/// The search index of `catalog`, built the first time it is asked for
 /// (finishing a build started in slices, if there is one).
-pub fn index() -> Rc<SearchIndex> {
-    if !index_ready() {
-        build_slice(f64::INFINITY);
-    }
-    INDEX.with(|index| Rc::clone(index.get_or_init(|| Rc::new(SearchIndex::build(&catalog())))))
+fn index_of(catalog: &Rc<Catalog>) -> Rc<SearchIndex> {
+    build_slice(catalog, f64::INFINITY);
+    INDEX.with(|index| {
+        let mut index = index.borrow_mut();
+        match index.as_ref() {
+            Some((built_for, built)) if built_for.ptr_eq(&Rc::downgrade(catalog)) => {
+                Rc::clone(built)
+            }
+            _ => {
+                let built = Rc::new(SearchIndex::build(catalog));
+                index.replace((Rc::downgrade(catalog), Rc::clone(&built)));
+                built
+            }
+        }
+    })
 }
 
-/// Indexes articles for about `budget_ms` milliseconds, so that a large library does not
-/// block input while its index is built. Returns true once the index is ready.
-fn build_slice(budget_ms: f64) -> bool {
-    if index_ready() {
+/// Indexes articles of `catalog` for about `budget_ms` milliseconds, so that a large library
+/// does not block input while its index is built. Returns true once the index is ready.
+fn build_slice(catalog: &Rc<Catalog>, budget_ms: f64) -> bool {
+    if index_ready(catalog) {
         return true;
     }
+    let key = Rc::downgrade(catalog);
     let started = js_sys::Date::now();
-    let catalog = catalog();
     let ids: Vec<_> = catalog.listed().map(|entry| entry.id).collect();
-    let Ok(mut pending) = PENDING.try_with(|p| p.borrow_mut().take()) else {
+    let Ok(pending) = PENDING.try_with(|p| p.borrow_mut().take()) else {
         return false;
     };
-    let (mut builder, mut next) = pending
-        .take()
-        .unwrap_or_else(|| (SearchIndexBuilder::new(), 0));
+    let (mut builder, mut next) = match pending {
+        Some((built_for, builder, next)) if built_for.ptr_eq(&key) => (builder, next),
+        _ => (SearchIndexBuilder::new(), 0),
+    };
     while let Some(&id) = ids.get(next) {
         if let (Some(entry), Some(article)) = (catalog.entry(id), catalog.article(id)) {
             builder.add(&SearchDocument::from_article(entry, &article));
@@ -75,25 +88,25 @@ fn build_slice(budget_ms: f64) -> bool {
         }
     }
     if next < ids.len() {
-        PENDING.with(|p| p.replace(Some((builder, next))));
+        PENDING.with(|p| p.replace(Some((key, builder, next))));
         return false;
     }
     let built = Rc::new(builder.finish());
-    INDEX.with(|index| {
-        let _ = index.set(built);
-    });
+    INDEX.with(|index| index.replace(Some((key, built))));
     true
 }
 
-/// Whether the index has been built yet.
-pub fn index_ready() -> bool {
-    INDEX.with(|index| index.get().is_some())
+/// Whether the index of `catalog` has been built yet.
+fn index_ready(catalog: &Rc<Catalog>) -> bool {
+    let key = Rc::downgrade(catalog);
+    INDEX.with(
+        |index| matches!(index.borrow().as_ref(), Some((built_for, _)) if built_for.ptr_eq(&key)),
+    )
 }
 
-/// Runs one search over the bundled catalog.
-pub fn run(query: &str, options: &SearchOptions) -> SearchResults {
-    let catalog = catalog();
-    let index = index();
+/// Runs one search over `catalog`.
+fn run_in(catalog: &Rc<Catalog>, query: &str, options: &SearchOptions) -> SearchResults {
+    let index = index_of(catalog);
     TEXTS.with(|cache| {
         let texts = CachedTexts {
             texts: catalog.as_ref(),
@@ -103,12 +116,19 @@ pub fn run(query: &str, options: &SearchOptions) -> SearchResults {
     })
 }
 
+/// Runs one search over the bundled catalog: the JS API's `search()`.
+pub fn run(query: &str, options: &SearchOptions) -> SearchResults {
+    run_in(&catalog(), query, options)
+}
+
 /// Time given to each slice of a background index build: under the 50 ms of a "long task",
 /// so a key pressed meanwhile waits no longer than that.
 const BUILD_SLICE_MS: f64 = 40.0;
 
 /// The search of one viewer.
 pub struct SearchUi {
+    /// The catalog of the viewer this search belongs to.
+    catalog: Rc<Catalog>,
     window: Window,
     document: Document,
     view: HtmlElement,
@@ -125,9 +145,15 @@ pub struct SearchUi {
 }
 
 impl SearchUi {
-    pub fn new(window: &Window, document: &Document, view: &HtmlElement) -> Rc<SearchUi> {
+    pub fn new(
+        catalog: &Rc<Catalog>,
+        window: &Window,
+        document: &Document,
+        view: &HtmlElement,
+    ) -> Rc<SearchUi> {
         Rc::new_cyclic(|weak: &Weak<SearchUi>| {
             let ui = SearchUi {
+                catalog: Rc::clone(catalog),
                 window: window.clone(),
                 document: document.clone(),
                 view: view.clone(),
@@ -239,7 +265,7 @@ impl SearchUi {
         if asked {
             // The reader came for these results: build now rather than show the wrong list.
             self.build_and_show();
-        } else if !index_ready() {
+        } else if !index_ready(&self.catalog) {
             self.schedule_build();
         } else {
             self.refresh();
@@ -310,7 +336,7 @@ impl SearchUi {
     }
 
     fn build_and_show(&self) {
-        index();
+        index_of(&self.catalog);
         self.refresh();
     }
 
@@ -318,7 +344,7 @@ impl SearchUi {
     /// which input is handled. When the library is still the plain list, only the facets
     /// and the count are added: the cards stay, and with them the reader's focus and read marks.
     fn build_in_background(&self) {
-        if !build_slice(BUILD_SLICE_MS) {
+        if !build_slice(&self.catalog, BUILD_SLICE_MS) {
             if let Some(task) = self.on_idle_task.get() {
                 let _ = self
                     .window
@@ -443,7 +469,7 @@ impl SearchUi {
         ) else {
             return;
         };
-        let catalog = catalog();
+        let catalog = Rc::clone(&self.catalog);
         let state = self.state.borrow().clone();
         // An empty query has no snippets to cut, so the whole list costs little.
         let limit = if !with_list {
@@ -453,7 +479,7 @@ impl SearchUi {
         } else {
             self.limit.get()
         };
-        let results = run(&state.query, &state.options(limit));
+        let results = run_in(&catalog, &state.query, &state.options(limit));
         // The renderer's markup goes in through the one Trusted Types policy; a refusal
         // leaves the previous results on the page, which is the best this view can do.
         if with_list {
