@@ -302,6 +302,44 @@ async fn check_vector(vector: &Vector) -> Result<(), String> {
     }
     check_dom(&root, "library", &mut problems)?;
 
+    // Search: results with snippets cut from the article's text, then the article opened
+    // from a result, with the query's matches highlighted in its body.
+    let query = if path.ends_with(".txt") {
+        "paragraph"
+    } else {
+        "body"
+    };
+    window()
+        .location()
+        .set_hash(&format!("#/?q={query}"))
+        .map_err(|e| format!("{e:?}"))?;
+    let searched = wait_until(|| {
+        root.query_selector("main .search-status")
+            .ok()
+            .flatten()
+            .and_then(|status| status.text_content())
+            .is_some_and(|text| !text.is_empty())
+    })
+    .await;
+    if !searched {
+        problems.push(format!("searching for {query:?} showed no status"));
+    }
+    sleep(60).await;
+    check_dom(&root, "search results", &mut problems)?;
+    window()
+        .location()
+        .set_hash(&format!("{}?q={query}", views::article_href(&slug)))
+        .map_err(|e| format!("{e:?}"))?;
+    wait_until(|| {
+        root.query_selector("main article.article")
+            .ok()
+            .flatten()
+            .is_some()
+    })
+    .await;
+    sleep(60).await;
+    check_dom(&root, "article with search highlights", &mut problems)?;
+
     // The article page.
     window()
         .location()
