@@ -72,19 +72,54 @@ fn main() {
     }
     // Hostile and broken inputs (issue: hardening): each must parse and render within a
     // budget that only linear work meets: 20 MB/s, and never more than 100 ms for a small one.
-    for input in folio::pathological::pathological_inputs() {
+    let mut broken: Vec<(String, String, Vec<u8>)> = folio::pathological::pathological_inputs()
+        .into_iter()
+        .map(|input| (input.name.to_string(), input.path.to_string(), input.bytes))
+        .collect();
+    broken.extend(broken_fixtures(std::path::Path::new(
+        "tests/fixtures/broken",
+    )));
+    for (name, path, bytes) in &broken {
         let options = BodyOptions::default();
         let (median, runs) = median_ms(|| {
-            let article = parse_article(input.path, &input.bytes);
+            let article = parse_article(path, bytes);
             black_box(render_body(&article, &options));
         });
-        let budget = (input.bytes.len() as f64 / 20_000.0).max(100.0);
+        let budget = (bytes.len() as f64 / 20_000.0).max(100.0);
         println!(
-            "{{\"input\":\"{}\",\"step\":\"parse + render (broken input)\",\"bytes\":{},\"median_ms\":{median:.4},\"runs\":{runs},\"budget_ms\":{budget:.1}}}",
-            input.name,
-            input.bytes.len()
+            "{{\"input\":{name:?},\"step\":\"parse + render (broken input)\",\"bytes\":{},\"median_ms\":{median:.4},\"runs\":{runs},\"budget_ms\":{budget:.1}}}",
+            bytes.len()
         );
     }
+}
+
+/// The committed broken-input fixtures (every article file below `dir`), by name.
+fn broken_fixtures(dir: &std::path::Path) -> Vec<(String, String, Vec<u8>)> {
+    let mut found = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return found;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            found.extend(broken_fixtures(&path));
+            continue;
+        }
+        let shown = path.to_string_lossy().into_owned();
+        if folio::article::format_for_path(&shown).is_none() {
+            continue;
+        }
+        if let Ok(bytes) = std::fs::read(&path) {
+            let name = path
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
+            found.push((name, shown, bytes));
+        }
+    }
+    found.sort();
+    found
 }
 
 fn report(input: &str, step: &str, bytes: usize, (median, runs): (f64, usize)) {
