@@ -7,57 +7,19 @@
 #![cfg(target_arch = "wasm32")]
 
 use folio::web;
-use js_sys::{Array, Object, Promise, Reflect};
+use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
-use web_sys::{Document, Element, Window};
+use web_sys::Element;
+
+mod browser;
+use browser::{document, fresh_container, sleep, wait_until, window};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
 /// The slug `build.rs` gives `articles/000_f2e18ad958418c56.txt`.
 const SEED_SLUG: &str = "000-f2e18ad958418c56";
 const SEED_TITLE_START: &str = "Beijing to maintain strategic partnership with Russia";
-
-fn window() -> Window {
-    web_sys::window().expect("a window")
-}
-
-fn document() -> Document {
-    window().document().expect("a document")
-}
-
-/// Resolves after `ms` milliseconds of event-loop time.
-async fn sleep(ms: i32) {
-    let promise = Promise::new(&mut |resolve, _| {
-        window()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
-            .expect("setTimeout");
-    });
-    JsFuture::from(promise).await.expect("timer");
-}
-
-/// Waits until `condition` holds, for at most two seconds; returns whether it did.
-async fn wait_until(mut condition: impl FnMut() -> bool) -> bool {
-    for _ in 0..200 {
-        if condition() {
-            return true;
-        }
-        sleep(10).await;
-    }
-    condition()
-}
-
-/// A fresh element attached to the page.
-fn fresh_container() -> Element {
-    let container = document().create_element("div").expect("div");
-    document()
-        .body()
-        .expect("body")
-        .append_child(&container)
-        .expect("attach");
-    container
-}
 
 /// Navigates to `hash` and waits for the viewer in `root` to show the heading `expected`.
 async fn go_to(hash: &str, root: &Element, expected: &str) {

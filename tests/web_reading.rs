@@ -12,28 +12,18 @@
 use folio::reading::position;
 use folio::reading::prefs::STORAGE_KEY;
 use folio::web::{self, Viewer};
-use js_sys::Promise;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
-use web_sys::{
-    Document, Element, HtmlElement, HtmlInputElement, KeyboardEvent, KeyboardEventInit, Storage,
-    Window,
-};
+use web_sys::{Element, HtmlElement, HtmlInputElement, KeyboardEvent, KeyboardEventInit, Storage};
+
+mod browser;
+use browser::{document, sleep, wait_until, window};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
 /// Has a contents (several headings), code blocks with and without a language.
 const SHOWCASE_SLUG: &str = "2026-11-27-markdown-showcase";
 const SEED_SLUG: &str = "000-f2e18ad958418c56";
-
-fn window() -> Window {
-    web_sys::window().expect("a window")
-}
-
-fn document() -> Document {
-    window().document().expect("a document")
-}
 
 fn storage() -> Storage {
     window()
@@ -44,25 +34,6 @@ fn storage() -> Storage {
 
 fn html() -> Element {
     document().document_element().expect("<html>")
-}
-
-async fn sleep(ms: i32) {
-    let promise = Promise::new(&mut |resolve, _| {
-        window()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
-            .expect("setTimeout");
-    });
-    JsFuture::from(promise).await.expect("timer");
-}
-
-async fn wait_until(mut condition: impl FnMut() -> bool) -> bool {
-    for _ in 0..200 {
-        if condition() {
-            return true;
-        }
-        sleep(10).await;
-    }
-    condition()
 }
 
 /// A viewer on a clean slate: no stored settings or positions, at `hash`.

@@ -8,47 +8,21 @@
 #![cfg(target_arch = "wasm32")]
 
 use folio::web;
-use js_sys::{Array, Object, Promise, Reflect};
+use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 use web_sys::{
-    Document, Element, Event, EventInit, HtmlInputElement, HtmlSelectElement, KeyboardEvent,
-    KeyboardEventInit, Window,
+    Element, Event, EventInit, HtmlInputElement, HtmlSelectElement, KeyboardEvent,
+    KeyboardEventInit,
 };
+
+mod browser;
+use browser::{document, sleep, wait_until, window};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
 /// The slug `build.rs` gives `articles/000_f2e18ad958418c56.txt`.
 const SEED_SLUG: &str = "000-f2e18ad958418c56";
-
-fn window() -> Window {
-    web_sys::window().expect("a window")
-}
-
-fn document() -> Document {
-    window().document().expect("a document")
-}
-
-async fn sleep(ms: i32) {
-    let promise = Promise::new(&mut |resolve, _| {
-        window()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
-            .expect("setTimeout");
-    });
-    JsFuture::from(promise).await.expect("timer");
-}
-
-/// Waits until `condition` holds, for at most two seconds; returns whether it did.
-async fn wait_until(mut condition: impl FnMut() -> bool) -> bool {
-    for _ in 0..200 {
-        if condition() {
-            return true;
-        }
-        sleep(10).await;
-    }
-    condition()
-}
 
 /// Sets the location and mounts a viewer into a fresh element.
 async fn mount_at(hash: &str) -> (Element, web::Viewer) {

@@ -25,13 +25,15 @@ use folio::article::slug::assign_slugs;
 use folio::catalog::{Catalog, Source};
 use folio::render::views;
 use folio::web::{self, app};
-use js_sys::{Function, Object, Promise, Reflect};
+use js_sys::{Function, Object, Reflect};
 use std::borrow::Cow;
 use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
-use web_sys::{Document, Element, Window};
+use web_sys::Element;
+
+mod browser;
+use browser::{document, fresh_container, sleep, wait_until, window};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -39,45 +41,6 @@ const VECTORS: &str = include_str!("fixtures/xss/vectors.txt");
 const SENTINEL: &str = "__folio_xss";
 const COMPANION_PATH: &str = "articles/companion.md";
 const COMPANION_TITLE: &str = "A harmless companion";
-
-fn window() -> Window {
-    web_sys::window().expect("a window")
-}
-
-fn document() -> Document {
-    window().document().expect("a document")
-}
-
-/// Resolves after `ms` milliseconds of event-loop time.
-async fn sleep(ms: i32) {
-    let promise = Promise::new(&mut |resolve, _| {
-        window()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
-            .expect("setTimeout");
-    });
-    JsFuture::from(promise).await.expect("timer");
-}
-
-/// Waits until `condition` holds, for at most two seconds; returns whether it did.
-async fn wait_until(mut condition: impl FnMut() -> bool) -> bool {
-    for _ in 0..200 {
-        if condition() {
-            return true;
-        }
-        sleep(10).await;
-    }
-    condition()
-}
-
-fn fresh_container() -> Element {
-    let container = document().create_element("div").expect("div");
-    document()
-        .body()
-        .expect("body")
-        .append_child(&container)
-        .expect("attach");
-    container
-}
 
 /// One vector of the data file.
 struct Vector {
