@@ -33,6 +33,7 @@ fn commonmark_spec_examples() {
     let options = BodyOptions {
         filter_urls: false,
         dialect: Dialect::CommonMark,
+        route_anchors_for: None,
     };
     let mut failures = Vec::new();
     for example in &examples {

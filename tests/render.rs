@@ -2,14 +2,16 @@
 //!
 //! Each `tests/fixtures/render/<name>.md` is parsed as an article and its body
 //! rendered with the viewer's options; `<name>.html` holds the expected HTML,
-//! preceded by comments giving `contains_raw_html` and the recorded headings.
+//! preceded by comments giving `contains_raw_html`, `demote_headings` and the recorded
+//! headings; each raw island of the HTML is framed by `<!-- raw island -->` and
+//! `<!-- end raw island -->` comments, so the fixtures pin the segmentation too.
 //! `BLESS=1 cargo test --test render` rewrites the expected files.
 
 mod common;
 use common::{check, check_in};
 
 use folio::article::parse_article;
-use folio::render::{render_body, BodyOptions, RenderedBody};
+use folio::render::{render_body, BodyOptions, RenderedBody, SegmentKind};
 use std::fmt::Write as _;
 
 #[test]
@@ -44,6 +46,11 @@ fn dump(rendered: &RenderedBody) -> String {
         "<!-- contains_raw_html: {} -->",
         rendered.contains_raw_html
     );
+    let _ = writeln!(
+        out,
+        "<!-- demote_headings: {} -->",
+        rendered.demote_headings
+    );
     for heading in &rendered.headings {
         let _ = writeln!(
             out,
@@ -51,6 +58,22 @@ fn dump(rendered: &RenderedBody) -> String {
             heading.level, heading.id, heading.text
         );
     }
-    out.push_str(&rendered.html);
+    let mut end = 0;
+    for segment in &rendered.segments {
+        assert_eq!(segment.start, end, "segments cover the HTML in order");
+        assert!(segment.end > segment.start, "no empty segment");
+        end = segment.end;
+    }
+    assert_eq!(end, rendered.html.len(), "segments cover all the HTML");
+    for (kind, html) in rendered.segment_html() {
+        match kind {
+            SegmentKind::Trusted => out.push_str(html),
+            SegmentKind::Raw => {
+                out.push_str("<!-- raw island -->\n");
+                out.push_str(html);
+                out.push_str("<!-- end raw island -->\n");
+            }
+        }
+    }
     out
 }

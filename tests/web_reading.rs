@@ -439,7 +439,7 @@ fn body_headings_stay_below_the_title() {
     web::init();
     let markdown = "# First\n\nText.\n\n## Inner\n\n# Second\n\n###### Deepest\n";
     let article = folio::article::parse_article("articles/sections.md", markdown.as_bytes());
-    let fragment = folio::web::view::body_fragment(&document(), &article).expect("body");
+    let fragment = folio::web::view::body_fragment(&document(), &article, None).expect("body");
     let holder = document().create_element("div").expect("div");
     holder.append_child(&fragment).expect("append");
     let shape: Vec<(String, String)> = all(&holder, "h1, h2, h3, h4, h5, h6")

@@ -563,3 +563,196 @@ fn the_harness_sees_dialogs() {
     assert!(!sentinel().is_undefined(), "alert() sets the sentinel");
     reset_sentinel();
 }
+
+/// The tags the body writer makes itself: a trusted run may hold no other.
+const WRITER_TAGS: &[&str] = &[
+    "a",
+    "aside",
+    "blockquote",
+    "br",
+    "code",
+    "dd",
+    "del",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "figcaption",
+    "figure",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "img",
+    "input",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "strong",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "th",
+    "thead",
+    "tr",
+    "ul",
+];
+/// The attributes the body writer makes itself.
+const WRITER_ATTRIBUTES: &[&str] = &[
+    "alt",
+    "aria-label",
+    "aria-labelledby",
+    "checked",
+    "class",
+    "data-lang",
+    "decoding",
+    "disabled",
+    "href",
+    "id",
+    "loading",
+    "rel",
+    "src",
+    "start",
+    "title",
+    "type",
+];
+
+/// The segmentation's promise, checked on what the browser's parser makes of each
+/// trusted run of every vector's article: only the writer's elements and attributes,
+/// no comment, no URL outside the safe schemes, and none of the markers that the
+/// extra article below writes as raw HTML in the writer's own tags.
+#[wasm_bindgen_test]
+fn trusted_runs_never_carry_article_markup() {
+    use folio::render::{render_body, BodyOptions, SegmentKind};
+    let mut articles: Vec<(String, String)> = vectors()
+        .iter()
+        .map(|vector| article_for(&vector.place, &vector.payload))
+        .collect();
+    // Raw HTML that looks like the writer's own markup, in every kind of block.
+    articles.push((
+        "articles/lookalike.md".to_string(),
+        "# Lookalike\n\nIntro.\n\n<p class=\"raw-marker\">a raw paragraph</p>\n\n\
+         A <em class=\"raw-marker\">raw em</em> inline.\n\n- item <a href=\"#x\" class=\"raw-marker\">raw</a>\n\n\
+         > <strong class=\"raw-marker\">raw</strong>\n\n<details class=\"raw-marker\"><summary>s</summary>\n\n\
+         Markdown in details.\n\n</details>\n\nAfter.[^n]\n\n[^n]: <sup class=\"raw-marker\">raw</sup>\n"
+            .to_string(),
+    ));
+    let mut problems = Vec::new();
+    let mut trusted_runs = 0;
+    let mut islands = 0;
+    for (path, text) in &articles {
+        let article = folio::article::parse_article(path, text.as_bytes());
+        let rendered = render_body(&article, &BodyOptions::for_article("vector"));
+        for (kind, html) in rendered.segment_html() {
+            if kind == SegmentKind::Raw {
+                islands += 1;
+                continue;
+            }
+            trusted_runs += 1;
+            let fragment = web::sanitize::inert_fragment(&document(), html).expect("parse");
+            let holder = document().create_element("div").expect("div");
+            holder.append_child(&fragment).expect("append");
+            if holder.inner_html().contains("<!--") {
+                problems.push(format!("{path}: a comment in a trusted run"));
+            }
+            let elements = holder.query_selector_all("*").expect("query");
+            for i in 0..elements.length() {
+                let Some(element) = elements.item(i).and_then(|n| n.dyn_into::<Element>().ok())
+                else {
+                    continue;
+                };
+                let name = element.local_name();
+                if !WRITER_TAGS.contains(&name.as_str()) {
+                    problems.push(format!("{path}: <{name}> in a trusted run"));
+                }
+                for attribute in element.get_attribute_names().iter() {
+                    let attribute = attribute.as_string().unwrap_or_default();
+                    let value = element.get_attribute(&attribute).unwrap_or_default();
+                    if !WRITER_ATTRIBUTES.contains(&attribute.as_str()) {
+                        problems.push(format!("{path}: {attribute} on <{name}> in a trusted run"));
+                    }
+                    if value.contains("raw-marker") {
+                        problems.push(format!("{path}: raw markup in a trusted run: {html}"));
+                    }
+                    if let Some(problem) = dangerous_attribute(&attribute, &value) {
+                        problems.push(format!("{path}: {problem} in a trusted run"));
+                    }
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    // Both kinds occur many times, so the checks above saw real runs.
+    assert!(
+        trusted_runs > 50 && islands > 50,
+        "{trusted_runs} runs, {islands} islands"
+    );
+}
+
+/// The body as the viewer inserts it: trusted runs and sanitised islands in document
+/// order, a raw `<details>` still holding the Markdown written inside it, and the
+/// island's headings, links and checkboxes treated like the writer's.
+#[wasm_bindgen_test]
+fn islands_take_their_places_in_document_order() {
+    web::init();
+    let text = "Intro paragraph.\n\n# Section\n\n<details><summary>More</summary>\n\n\
+                Inside *details* with a [link](#section).\n\n</details>\n\n\
+                <h1 onclick=\"alert(1)\">Raw heading</h1>\n\n- [ ] a <kbd>task</kbd>\n\nLast [note](#fn:1).\n";
+    let article = folio::article::parse_article("articles/islands.md", text.as_bytes());
+    let fragment = web::view::body_fragment(&document(), &article, Some("islands")).expect("body");
+    let holder = document().create_element("div").expect("div");
+    holder.append_child(&fragment).expect("append");
+    let children: Vec<String> = (0..holder.child_element_count())
+        .filter_map(|i| holder.children().item(i))
+        .map(|child| child.local_name())
+        .collect();
+    assert_eq!(
+        children,
+        ["p", "h2", "details", "h2", "ul", "p"],
+        "{}",
+        holder.inner_html()
+    );
+    let inside = holder
+        .query_selector("details > p")
+        .expect("query")
+        .expect("the Markdown nests in the details");
+    assert!(inside
+        .text_content()
+        .unwrap_or_default()
+        .contains("Inside details"));
+    let link = holder
+        .query_selector("details a")
+        .expect("query")
+        .expect("a link");
+    assert_eq!(
+        link.get_attribute("href").as_deref(),
+        Some("#/a/islands/section")
+    );
+    assert!(holder
+        .query_selector("[onclick], h1")
+        .expect("query")
+        .is_none());
+    let checkbox = holder
+        .query_selector("input")
+        .expect("query")
+        .expect("a checkbox");
+    assert_eq!(
+        checkbox.get_attribute("aria-label").as_deref(),
+        Some("a task")
+    );
+    let last = holder
+        .query_selector(":scope > p:last-child a")
+        .expect("query")
+        .expect("a link");
+    assert_eq!(
+        last.get_attribute("href").as_deref(),
+        Some("#/a/islands/fn%3A1")
+    );
+}

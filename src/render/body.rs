@@ -11,6 +11,12 @@
 //!   [`url::safe_url`] (unless [`BodyOptions::filter_urls`] is off, for tests);
 //! - raw HTML from the article is the only unescaped markup, and it sets
 //!   [`RenderedBody::contains_raw_html`]: without it the HTML is safe as it is;
+//! - the HTML comes cut into [`Segment`]s: trusted runs hold only the writer's own
+//!   markup, and every raw byte lies in a raw island, which the web layer sanitises.
+//!   An island is the run of top-level blocks that carry raw HTML, extended over the
+//!   following blocks while raw tags opened in it are still unclosed, so that a raw
+//!   `<details>` wrapping Markdown still nests. That balance tracking only shapes the
+//!   DOM: whatever it concludes, raw bytes are never outside an island;
 //! - the writer never recurses, and elements are balanced whatever the input:
 //!   beyond [`MAX_NESTING`] open elements, block quotes, lists and inline
 //!   markup stop opening new elements and their text is kept, flattened.
@@ -27,7 +33,12 @@
 //! - heading classes and other `{…}` attributes are dropped: an article must
 //!   not borrow the site's styling or behaviour hooks;
 //! - external links get `rel="noopener noreferrer"` but no `target="_blank"`,
-//!   so the back button keeps working and the reader chooses where links open.
+//!   so the back button keeps working and the reader chooses where links open;
+//! - the writer does for its own markup what the viewer once did in the DOM: when the
+//!   body has an `h1` of its own, headings go one level down (the page's one `h1` is the
+//!   title); with [`BodyOptions::route_anchors_for`], in-page links become routes of the
+//!   article; a task checkbox is named after its item (`aria-label`). The web layer does
+//!   the same on the sanitised raw islands only.
 
 use super::escape::push_escaped;
 use super::url;
@@ -51,9 +62,44 @@ pub struct Heading {
 pub struct RenderedBody {
     pub html: String,
     /// True when the article carried raw HTML that was passed into `html`: the
-    /// web layer must then sanitise `html` before it reaches the DOM.
+    /// web layer must then sanitise the raw islands of `html` before they reach the DOM.
     pub contains_raw_html: bool,
     pub headings: Vec<Heading>,
+    /// `html` cut into trusted runs and raw islands, in order, covering all of it.
+    pub segments: Vec<Segment>,
+    /// True when the body has `h1`s of its own (written or raw): the writer's headings in
+    /// trusted runs are already one level down, and the web layer demotes those of the islands.
+    pub demote_headings: bool,
+}
+
+impl RenderedBody {
+    /// The segments with their HTML, in document order.
+    pub fn segment_html(&self) -> impl Iterator<Item = (SegmentKind, &str)> {
+        self.segments.iter().map(|segment| {
+            let html = self
+                .html
+                .get(segment.start..segment.end)
+                .unwrap_or_default();
+            (segment.kind, html)
+        })
+    }
+}
+
+/// How a run of the body HTML may reach the DOM.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SegmentKind {
+    /// Only the writer's markup, every article byte escaped: parsed as it is, never walked.
+    Trusted,
+    /// Top-level blocks that carry raw HTML from the article: sanitised in full.
+    Raw,
+}
+
+/// A run of [`RenderedBody::html`], from byte `start` to byte `end`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Segment {
+    pub kind: SegmentKind,
+    pub start: usize,
+    pub end: usize,
 }
 
 /// Switches for tests; the viewer always uses the default.
@@ -65,6 +111,10 @@ pub struct BodyOptions {
     /// wrappers, footnote section); [`Dialect::CommonMark`] reads plain CommonMark
     /// and writes plain CommonMark HTML, for the spec conformance test.
     pub dialect: Dialect,
+    /// The slug of the article being rendered: in-page links the writer makes (`#x`,
+    /// footnotes) are then written as routes of this article (`#/a/slug/x`), so the hash
+    /// router keeps the article open when they are followed.
+    pub route_anchors_for: Option<String>,
 }
 
 impl Default for BodyOptions {
@@ -72,6 +122,17 @@ impl Default for BodyOptions {
         BodyOptions {
             filter_urls: true,
             dialect: Dialect::Folio,
+            route_anchors_for: None,
+        }
+    }
+}
+
+impl BodyOptions {
+    /// The viewer's options for the article with this slug.
+    pub fn for_article(slug: &str) -> Self {
+        BodyOptions {
+            route_anchors_for: Some(slug.to_string()),
+            ..BodyOptions::default()
         }
     }
 }
@@ -86,6 +147,12 @@ const NESTING_NOTE: &str = "<p class=\"nesting-note\">Deeper nesting is shown fl
 
 /// Headings longer than this make ids that nobody types; the id is cut.
 const MAX_SLUG_CHARS: usize = 80;
+
+/// A task checkbox is named after the first this many characters of its item.
+const MAX_TASK_LABEL_CHARS: usize = 120;
+
+/// How far ahead the writer looks for a task item's text, so nested task lists stay linear.
+const MAX_TASK_LABEL_EVENTS: usize = 256;
 
 /// Renders an article's body (and, for news, its standfirst and related reading).
 pub fn render_body(article: &Article, options: &BodyOptions) -> RenderedBody {
@@ -337,6 +404,184 @@ struct MarkdownWriter<'e, I> {
     table_head: bool,
     cell_index: usize,
     footnotes: Footnotes,
+    /// Where anchors route to, from [`BodyOptions::route_anchors_for`] (Folio dialect only).
+    route_slug: Option<String>,
+    /// The name of the task item being written, for its checkbox.
+    task_label: Option<String>,
+    wrote_h1: bool,
+    segments: Segments,
+}
+
+/// The segment bookkeeping of one body.
+#[derive(Default)]
+struct Segments {
+    done: Vec<Segment>,
+    /// Where the current segment starts in the main buffer.
+    start: usize,
+    /// The current segment is a raw island.
+    in_island: bool,
+    /// Where the current top-level block starts in the main buffer.
+    block_start: usize,
+    /// What the raw HTML of the current island left open.
+    balance: RawBalance,
+    /// A footnote definition carried raw HTML: the footnote section is an island.
+    raw_in_footnotes: bool,
+    /// Some raw HTML may hold an `h1`.
+    raw_h1: bool,
+}
+
+impl Segments {
+    fn push(&mut self, kind: SegmentKind, end: usize) {
+        if end > self.start {
+            self.done.push(Segment {
+                kind,
+                start: self.start,
+                end,
+            });
+        }
+        self.start = end;
+    }
+
+    /// A raw island starts with the current top-level block (if none is open yet).
+    /// An island that ended right there goes on instead: one parse and one walk for both.
+    fn open_island(&mut self) {
+        if self.in_island {
+            return;
+        }
+        self.push(SegmentKind::Trusted, self.block_start);
+        self.in_island = true;
+        self.balance = RawBalance::default();
+        if let Some(last) = self.done.last() {
+            if last.kind == SegmentKind::Raw && last.end == self.start {
+                self.start = last.start;
+                self.done.pop();
+            }
+        }
+    }
+
+    /// A top-level block starts at `at`: an island whose raw tags are all closed ends there.
+    fn top_level_block(&mut self, at: usize) {
+        self.block_start = at;
+        if self.in_island && self.balance.is_closed() {
+            self.push(SegmentKind::Raw, at);
+            self.in_island = false;
+        }
+    }
+
+    fn finish(&mut self, end: usize) -> Vec<Segment> {
+        let kind = if self.in_island {
+            SegmentKind::Raw
+        } else {
+            SegmentKind::Trusted
+        };
+        self.push(kind, end);
+        std::mem::take(&mut self.done)
+    }
+}
+
+/// Elements without content, never closed.
+const VOID_ELEMENTS: [&str; 14] = [
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr",
+];
+
+/// Elements the HTML parser closes by itself when the next block starts, so that
+/// leaving one open does not change what the following blocks nest in.
+const SELF_CLOSING_ELEMENTS: [&str; 15] = [
+    "p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot", "option", "optgroup", "rt",
+    "rp", "colgroup",
+];
+
+/// The raw elements (and comments) left open by an island's raw HTML, roughly as the
+/// browser's parser would see them: a closing tag closes the innermost open element of
+/// its name and those inside it, and a closing tag with no open element is ignored.
+/// It only decides where an island ends; it is never what makes the HTML safe.
+#[derive(Default)]
+struct RawBalance {
+    /// Names of the open elements, innermost last; at most [`MAX_NESTING`] are kept
+    /// by name, deeper ones only counted.
+    open: Vec<String>,
+    unnamed: usize,
+    in_comment: bool,
+}
+
+impl RawBalance {
+    fn is_closed(&self) -> bool {
+        self.open.is_empty() && self.unnamed == 0 && !self.in_comment
+    }
+
+    fn scan(&mut self, html: &str) {
+        let mut rest = html;
+        loop {
+            if self.in_comment {
+                match rest.find("-->") {
+                    Some(end) => {
+                        self.in_comment = false;
+                        rest = rest.get(end + 3..).unwrap_or_default();
+                    }
+                    None => return,
+                }
+            }
+            let Some(open) = rest.find('<') else {
+                return;
+            };
+            rest = rest.get(open + 1..).unwrap_or_default();
+            if let Some(after) = rest.strip_prefix("!--") {
+                self.in_comment = true;
+                rest = after;
+                continue;
+            }
+            let closing = rest.starts_with('/');
+            let name_start = usize::from(closing);
+            let tail = rest.get(name_start..).unwrap_or_default();
+            let name_len = tail
+                .find(|c: char| !c.is_ascii_alphanumeric() && c != '-')
+                .unwrap_or(tail.len());
+            let name = tail
+                .get(..name_len)
+                .unwrap_or_default()
+                .to_ascii_lowercase();
+            if !name.starts_with(|c: char| c.is_ascii_alphabetic())
+                || VOID_ELEMENTS.contains(&name.as_str())
+                || SELF_CLOSING_ELEMENTS.contains(&name.as_str())
+            {
+                continue;
+            }
+            if closing {
+                self.close(&name);
+            } else {
+                let tag_end = tail.find('>').unwrap_or(tail.len());
+                let self_closed = tail.get(..tag_end).is_some_and(|tag| tag.ends_with('/'));
+                if !self_closed {
+                    self.open_element(name);
+                }
+            }
+        }
+    }
+
+    fn open_element(&mut self, name: String) {
+        if self.unnamed > 0 || self.open.len() >= MAX_NESTING {
+            self.unnamed = self.unnamed.saturating_add(1);
+        } else {
+            self.open.push(name);
+        }
+    }
+
+    fn close(&mut self, name: &str) {
+        if self.unnamed > 0 {
+            // Too deep to follow by name: any closing tag closes one.
+            self.unnamed -= 1;
+        } else if let Some(at) = self.open.iter().rposition(|open| open == name) {
+            self.open.truncate(at);
+        }
+    }
+}
+
+/// True when raw HTML may hold an `h1` start tag (any case).
+fn may_hold_h1(html: &str) -> bool {
+    html.as_bytes()
+        .windows(3)
+        .any(|window| matches!(window, [b'<', b'h' | b'H', b'1']))
 }
 
 impl<'e, I: Iterator<Item = Event<'e>>> MarkdownWriter<'e, I> {
@@ -364,7 +609,20 @@ impl<'e, I: Iterator<Item = Event<'e>>> MarkdownWriter<'e, I> {
             table_head: false,
             cell_index: 0,
             footnotes: Footnotes::default(),
+            route_slug: options
+                .route_anchors_for
+                .clone()
+                .filter(|_| options.dialect == Dialect::Folio),
+            task_label: None,
+            wrote_h1: false,
+            segments: Segments::default(),
         }
+    }
+
+    /// An in-page link as the writer puts it in `href`: a route of the article when routing is on.
+    fn anchor(&self, href: &str) -> Option<String> {
+        let slug = self.route_slug.as_deref()?;
+        super::views::anchor_href(slug, href)
     }
 
     fn write(&mut self, s: &str) {
@@ -407,6 +665,9 @@ impl<'e, I: Iterator<Item = Event<'e>>> MarkdownWriter<'e, I> {
 
     fn run(&mut self) {
         while let Some(event) = self.events.next() {
+            if self.open.is_empty() {
+                self.segments.top_level_block(self.out.len());
+            }
             match event {
                 Event::Start(Tag::Image {
                     dest_url, title, ..
@@ -434,17 +695,32 @@ impl<'e, I: Iterator<Item = Event<'e>>> MarkdownWriter<'e, I> {
             }
             Event::Html(html) | Event::InlineHtml(html) => {
                 self.contains_raw_html = true;
+                self.segments.raw_h1 |= may_hold_h1(&html);
+                if self.footnotes.saved.is_empty() {
+                    self.segments.open_island();
+                    self.segments.balance.scan(&html);
+                } else {
+                    // Footnote definitions are written at the end, as one section.
+                    self.segments.raw_in_footnotes = true;
+                }
                 self.write(&html);
             }
             Event::SoftBreak => self.write("\n"),
             Event::HardBreak => self.write("<br />\n"),
             Event::Rule => self.write_block("<hr />\n"),
             Event::FootnoteReference(label) => self.footnote_reference(&label),
-            Event::TaskListMarker(done) => self.write(if done {
-                "<input type=\"checkbox\" checked disabled> "
-            } else {
-                "<input type=\"checkbox\" disabled> "
-            }),
+            Event::TaskListMarker(done) => {
+                self.write(if done {
+                    "<input type=\"checkbox\" checked disabled"
+                } else {
+                    "<input type=\"checkbox\" disabled"
+                });
+                // Named after its item, so a screen reader says what is done.
+                if let Some(label) = self.task_label.take() {
+                    self.write_attribute("aria-label", &label);
+                }
+                self.write("> ");
+            }
             Event::Start(_) | Event::End(_) => {}
         }
     }
@@ -489,6 +765,7 @@ impl<'e, I: Iterator<Item = Event<'e>>> MarkdownWriter<'e, I> {
                     .copied()
                     .unwrap_or("</h6>\n");
                 let text = self.heading_text();
+                self.wrote_h1 |= level_number == 1;
                 self.write_block("<h");
                 self.out.push(char::from(
                     b'0' + u8::try_from(level_number).unwrap_or(6).min(6),
@@ -589,6 +866,7 @@ impl<'e, I: Iterator<Item = Event<'e>>> MarkdownWriter<'e, I> {
             Tag::Item => {
                 if self.open.last().is_some_and(|parent| parent.list_written) {
                     if self.folio && self.is_task_item() {
+                        self.task_label = Some(self.task_item_label());
                         self.write_block("<li class=\"task-list-item\">");
                     } else {
                         self.write_block("<li>");
@@ -713,7 +991,10 @@ impl<'e, I: Iterator<Item = Event<'e>>> MarkdownWriter<'e, I> {
             return;
         }
         self.write("<a");
-        self.write_href_attribute("href", &href);
+        match self.anchor(&href) {
+            Some(route) => self.write_href_attribute("href", &route),
+            None => self.write_href_attribute("href", &href),
+        }
         if !title.is_empty() {
             self.write_attribute("title", title);
         }
@@ -766,6 +1047,39 @@ impl<'e, I: Iterator<Item = Event<'e>>> MarkdownWriter<'e, I> {
         )
     }
 
+    /// The text of the task item whose start event was just taken, whitespace collapsed
+    /// and cut, read from a bounded look-ahead.
+    fn task_item_label(&mut self) -> String {
+        let mut words = String::new();
+        let mut depth = 0usize;
+        for n in 0..MAX_TASK_LABEL_EVENTS {
+            let Some(event) = self.events.peek(n) else {
+                break;
+            };
+            match event {
+                Event::Start(_) => depth += 1,
+                Event::End(_) if depth == 0 => break,
+                Event::End(_) => {
+                    depth -= 1;
+                    words.push(' ');
+                }
+                Event::Text(t) | Event::Code(t) | Event::InlineMath(t) | Event::DisplayMath(t) => {
+                    words.push_str(t)
+                }
+                Event::SoftBreak | Event::HardBreak => words.push(' '),
+                _ => {}
+            }
+            if words.len() > 4 * MAX_TASK_LABEL_CHARS {
+                break;
+            }
+        }
+        let text = words.split_whitespace().collect::<Vec<_>>().join(" ");
+        match text.char_indices().nth(MAX_TASK_LABEL_CHARS) {
+            Some((cut, _)) => format!("{}…", text.get(..cut).unwrap_or_default()),
+            None => text,
+        }
+    }
+
     fn is_task_item(&mut self) -> bool {
         match self.events.peek(0) {
             Some(Event::TaskListMarker(_)) => true,
@@ -801,9 +1115,11 @@ impl<'e, I: Iterator<Item = Event<'e>>> MarkdownWriter<'e, I> {
         } else {
             format!("fnref:{number}:{nth}")
         };
-        self.write("<sup class=\"footnote-ref\"><a href=\"#fn:");
-        self.write(&number.to_string());
-        self.write("\" id=\"");
+        self.write("<sup class=\"footnote-ref\"><a");
+        let target = format!("#fn:{number}");
+        let href = self.anchor(&target).unwrap_or(target);
+        self.write_href_attribute("href", &href);
+        self.write(" id=\"");
         self.write(&reference_id);
         self.write("\">");
         self.write(&number.to_string());
@@ -844,11 +1160,25 @@ impl<'e, I: Iterator<Item = Event<'e>>> MarkdownWriter<'e, I> {
         if self.inline_flattened && !self.note_written {
             self.write_block(NESTING_NOTE);
         }
+        // What follows is the writer's: a balanced island ends here.
+        self.segments.top_level_block(self.out.len());
+        if self.segments.raw_in_footnotes {
+            self.segments.open_island();
+        }
         self.write_footnotes();
+        let segments = self.segments.finish(self.out.len());
+        let demote_headings = self.folio && (self.wrote_h1 || self.segments.raw_h1);
+        let html = if demote_headings {
+            demote_trusted_headings(self.out, &segments)
+        } else {
+            self.out
+        };
         RenderedBody {
-            html: self.out,
+            html,
             contains_raw_html: self.contains_raw_html,
             headings: self.headings,
+            segments,
+            demote_headings,
         }
     }
 
@@ -884,8 +1214,12 @@ impl<'e, I: Iterator<Item = Event<'e>>> MarkdownWriter<'e, I> {
                 } else {
                     format!("Back to reference {number} ({nth})")
                 };
+                let target = format!("#{reference_id}");
+                let href = self.anchor(&target).unwrap_or(target);
+                backlinks.push_str(" <a");
+                push_attribute(&mut backlinks, "href", &href);
                 backlinks.push_str(&format!(
-                    " <a href=\"#{reference_id}\" class=\"footnote-backref\" aria-label=\"{label}\">↩</a>"
+                    " class=\"footnote-backref\" aria-label=\"{label}\">↩</a>"
                 ));
             }
             // The back-links go inside the last paragraph when there is one, as readers expect.
@@ -944,6 +1278,53 @@ fn push_href_escaped(out: &mut String, url: &str) {
             }
         }
     }
+}
+
+/// Appends ` name="value"` for a URL value.
+fn push_attribute(out: &mut String, name: &str, value: &str) {
+    out.push(' ');
+    out.push_str(name);
+    out.push_str("=\"");
+    push_href_escaped(out, value);
+    out.push('"');
+}
+
+/// The writer's headings one level down (`h6` stays), in the trusted runs only: there
+/// every `<h1`…`<h5` is the writer's own tag, as article text is escaped. The islands'
+/// headings are left to the web layer, which demotes them in the DOM.
+/// Only one digit changes per tag, so the segments' offsets stay right.
+fn demote_trusted_headings(html: String, segments: &[Segment]) -> String {
+    let mut bytes = html.into_bytes();
+    for segment in segments {
+        if segment.kind != SegmentKind::Trusted {
+            continue;
+        }
+        let mut i = segment.start;
+        while i + 2 < segment.end {
+            let is_heading_tag = matches!(bytes.get(i), Some(b'<'))
+                && matches!(bytes.get(i + 1), Some(b'h'))
+                && matches!(bytes.get(i + 2), Some(b'1'..=b'5'))
+                && matches!(bytes.get(i + 3), Some(b' ' | b'>'));
+            let is_heading_end = matches!(bytes.get(i), Some(b'<'))
+                && matches!(bytes.get(i + 1), Some(b'/'))
+                && matches!(bytes.get(i + 2), Some(b'h'))
+                && matches!(bytes.get(i + 3), Some(b'1'..=b'5'))
+                && matches!(bytes.get(i + 4), Some(b'>'));
+            let digit = if is_heading_tag {
+                Some(i + 2)
+            } else if is_heading_end {
+                Some(i + 3)
+            } else {
+                None
+            };
+            if let Some(level) = digit.and_then(|at| bytes.get_mut(at)) {
+                *level += 1;
+            }
+            i += 1;
+        }
+    }
+    String::from_utf8(bytes)
+        .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned())
 }
 
 /// A news article: standfirst, paragraphs, quotations, crossheads, related reading.
@@ -1005,16 +1386,25 @@ fn render_news(body: &NewsBody) -> RenderedBody {
             text: title.to_string(),
         });
     }
+    let segments = vec![Segment {
+        kind: SegmentKind::Trusted,
+        start: 0,
+        end: html.len(),
+    }];
     RenderedBody {
         html,
         contains_raw_html: false,
         headings,
+        segments,
+        demote_headings: false,
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{heading_slug, render_markdown, render_news, BodyOptions, MAX_NESTING};
+    use super::{
+        heading_slug, render_markdown, render_news, BodyOptions, SegmentKind, MAX_NESTING,
+    };
     use crate::article::{NewsBlock, NewsBody};
 
     /// Counts `<name` openings and `</name>` closings of each nesting element.
@@ -1219,10 +1609,18 @@ mod tests {
     }
 
     /// A small deterministic fuzz over Markdown pieces: never a panic, always
-    /// balanced, and without raw HTML only the writer's own markup.
+    /// balanced, and outside the raw islands only the writer's own markup.
     #[test]
     fn any_markdown_renders_safely() {
-        const PIECES: [&str; 32] = [
+        const PIECES: [&str; 40] = [
+            "<div>",
+            "</div>",
+            "<details>",
+            "</details>",
+            "<!--",
+            "-->",
+            "<h1>",
+            "<i>",
             "> ",
             "- ",
             "1. ",
@@ -1269,12 +1667,65 @@ mod tests {
             for _ in 0..next() % 60 {
                 text.push_str(PIECES[(next() % PIECES.len() as u64) as usize]);
             }
-            let rendered = render_markdown(&text, &BodyOptions::default());
+            let options = if next() % 2 == 0 {
+                BodyOptions::default()
+            } else {
+                BodyOptions::for_article("fuzz")
+            };
+            let rendered = render_markdown(&text, &options);
             if !rendered.contains_raw_html {
                 assert_balanced(&rendered.html);
                 assert_only_own_markup(&rendered.html, &text);
             }
+            let mut end = 0;
+            for (segment, (kind, html)) in rendered.segments.iter().zip(rendered.segment_html()) {
+                assert_eq!(segment.start, end, "segments in order, from {text:?}");
+                assert!(
+                    segment.end > segment.start,
+                    "no empty segment, from {text:?}"
+                );
+                end = segment.end;
+                if kind == SegmentKind::Trusted {
+                    assert_balanced(html);
+                    assert_only_own_markup(html, &text);
+                }
+            }
+            assert_eq!(
+                end,
+                rendered.html.len(),
+                "segments cover the body, from {text:?}"
+            );
+            assert_eq!(
+                rendered.contains_raw_html,
+                rendered.segments.iter().any(|s| s.kind == SegmentKind::Raw)
+            );
         }
+    }
+
+    #[test]
+    fn raw_html_never_lies_in_a_trusted_run() {
+        let text = "Plain.\n\n<div>\n\n*md*\n\n</div>\n\nA <kbd>k</kbd>.\n\n> <b>x</b>\n\nTail.[^n]\n\n[^n]: <i>note</i>\n";
+        let rendered = render_markdown(text, &BodyOptions::default());
+        let trusted: String = rendered
+            .segment_html()
+            .filter(|(kind, _)| *kind == SegmentKind::Trusted)
+            .map(|(_, html)| html)
+            .collect();
+        for raw in ["<div>", "</div>", "<kbd>", "<b>", "<i>"] {
+            assert!(!trusted.contains(raw), "{raw} in a trusted run: {trusted}");
+        }
+        assert!(trusted.contains("<p>Plain.</p>"));
+        // Adjacent islands are one: one parse and one walk.
+        let kinds: Vec<SegmentKind> = rendered.segments.iter().map(|s| s.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                SegmentKind::Trusted,
+                SegmentKind::Raw,
+                SegmentKind::Trusted,
+                SegmentKind::Raw
+            ]
+        );
     }
 
     #[test]

@@ -18,7 +18,8 @@ use web_sys::Element;
 pub fn bench_pipeline(target: &Element, markdown: &str) -> Result<(), JsValue> {
     let document = crate::web::dom::document()?;
     let article = parse_article("bench.md", markdown.as_bytes());
-    let fragment = body_fragment(&document, &article)?;
+    // Routed like an article the viewer opens, so the pipeline does the viewer's work.
+    let fragment = body_fragment(&document, &article, Some("bench"))?;
     target.replace_children_with_node_1(&fragment);
     Ok(())
 }

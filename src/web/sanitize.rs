@@ -42,9 +42,10 @@ pub fn sanitize_tree(root: &Node) -> Result<(), JsValue> {
             Node::TEXT_NODE => following(&node, root),
             Node::ELEMENT_NODE => {
                 let element: Element = node.clone().unchecked_into();
-                match action_for(&element) {
+                let (action, name) = action_for(&element);
+                match action {
                     ElementAction::Keep => {
-                        clean_attributes(&element)?;
+                        clean_attributes(&element, &name)?;
                         node.first_child().or_else(|| following(&node, root))
                     }
                     ElementAction::Unwrap => {
@@ -95,17 +96,36 @@ fn following(node: &Node, root: &Node) -> Option<Node> {
     }
 }
 
-fn action_for(element: &Element) -> ElementAction {
+/// What the policy does with `element`, and its local name.
+/// Each call into the DOM is a crossing of the wasm boundary, and the walk makes them for
+/// every element of an island: only `input` needs its `type` read.
+fn action_for(element: &Element) -> (ElementAction, String) {
     // Foreign content (SVG, MathML) follows other parsing rules: the classic
     // namespace-confusion payloads live there, so none of it is kept.
     if element.namespace_uri().as_deref() != Some(HTML_NAMESPACE) {
-        return ElementAction::Drop;
+        return (ElementAction::Drop, String::new());
     }
-    let type_attribute = element.get_attribute("type");
-    policy::element_action(&element.local_name(), type_attribute.as_deref())
+    let name = element.local_name();
+    let type_attribute = if name.eq_ignore_ascii_case("input") {
+        element.get_attribute("type")
+    } else {
+        None
+    };
+    (
+        policy::element_action(&name, type_attribute.as_deref()),
+        name,
+    )
 }
 
-fn clean_attributes(element: &Element) -> Result<(), JsValue> {
+fn clean_attributes(element: &Element, name: &str) -> Result<(), JsValue> {
+    if !element.has_attributes() {
+        // Nothing to read or remove (most elements of an island: `p`, `em`, `kbd`, …);
+        // only what the policy adds, if anything, is set.
+        for (name, value) in policy::sanitize_attributes(name, &[]) {
+            element.set_attribute(&name, &value)?;
+        }
+        return Ok(());
+    }
     let names: Vec<String> = element
         .get_attribute_names()
         .iter()
@@ -118,7 +138,7 @@ fn clean_attributes(element: &Element) -> Result<(), JsValue> {
             (name.clone(), value)
         })
         .collect();
-    let kept = policy::sanitize_attributes(&element.local_name(), &current);
+    let kept = policy::sanitize_attributes(name, &current);
     for name in &names {
         if !kept.iter().any(|(kept_name, _)| kept_name == name) {
             element.remove_attribute(name)?;

@@ -2,13 +2,17 @@
 //!
 //! The view strings are the viewer's own markup with every article string escaped, so they
 //! may be set as `innerHTML`. The article body is the one part that may carry an article's
-//! raw HTML: it is parsed inertly, sanitised when the renderer says it carries raw HTML,
-//! and its nodes are moved into the page, never re-parsed.
+//! raw HTML, and the renderer says where: its trusted runs (the writer's own markup) are
+//! parsed inertly in one go and never walked, each raw island is parsed on its own and
+//! sanitised in full, and the islands take the places the renderer marked for them.
+//! The nodes are then moved into the page, never re-parsed.
+//! Heading demotion, anchor routing and checkbox names are the renderer's work for its own
+//! markup; the DOM passes here run on the sanitised islands only.
 
 use crate::article::Article;
 use crate::catalog::{Catalog, Entry};
 use crate::reading::toc;
-use crate::render::{policy, render_body, views, BodyOptions, RenderedBody};
+use crate::render::{policy, render_body, views, BodyOptions, RenderedBody, SegmentKind};
 use crate::web::{sanitize, trusted_html};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, DocumentFragment, Element};
@@ -35,13 +39,11 @@ pub fn article_element(
     let body = document.create_element("div")?;
     body.set_class_name("article-body");
     if let Some(parsed) = catalog.article(entry.id) {
-        let rendered = render_body(&parsed, &BodyOptions::default());
+        let rendered = render_body(&parsed, &BodyOptions::for_article(&entry.slug));
         if let Some(toc) = toc::toc_html(&entry.slug, &rendered.headings) {
             trusted_html::append_html(&article, &toc)?;
         }
-        let fragment = rendered_fragment(document, &rendered)?;
-        route_anchor_links(&fragment, &entry.slug)?;
-        label_task_checkboxes(&fragment)?;
+        let fragment = rendered_fragment(document, &rendered, Some(&entry.slug))?;
         body.append_child(&fragment)?;
     }
     article.append_child(&body)?;
@@ -51,33 +53,83 @@ pub fn article_element(
     Ok(article)
 }
 
-/// The rendered body of an article as nodes ready to move into the page: sanitised
-/// whenever the renderer reports raw HTML from the article in it, and with its headings
-/// below the page's one `h1` (the article's title).
-pub fn body_fragment(document: &Document, article: &Article) -> Result<DocumentFragment, JsValue> {
-    rendered_fragment(document, &render_body(article, &BodyOptions::default()))
+/// The rendered body of an article as nodes ready to move into the page: its raw islands
+/// sanitised, and its headings below the page's one `h1` (the article's title).
+/// In-page links are routed to the article with `slug` when one is given.
+pub fn body_fragment(
+    document: &Document,
+    article: &Article,
+    slug: Option<&str>,
+) -> Result<DocumentFragment, JsValue> {
+    let options = match slug {
+        Some(slug) => BodyOptions::for_article(slug),
+        None => BodyOptions::default(),
+    };
+    rendered_fragment(document, &render_body(article, &options), slug)
 }
 
-fn rendered_fragment(
+/// Marks where a raw island goes in the parsed trusted runs. The writer never writes it,
+/// and nothing from an article can: trusted runs carry article text only escaped.
+const ISLAND_MARK: &str = "folio-island";
+
+/// The body as nodes, in document order: trusted runs through one inert parse, each raw
+/// island through the sanitiser, then put in the place marked for it.
+pub fn rendered_fragment(
     document: &Document,
     rendered: &RenderedBody,
+    slug: Option<&str>,
 ) -> Result<DocumentFragment, JsValue> {
-    let fragment = if rendered.contains_raw_html {
-        sanitize::sanitized_fragment(document, &rendered.html)?
-    } else {
-        sanitize::inert_fragment(document, &rendered.html)?
-    };
-    demote_headings(document, &fragment)?;
+    if !rendered
+        .segments
+        .iter()
+        .any(|segment| segment.kind == SegmentKind::Raw)
+    {
+        return sanitize::inert_fragment(document, &rendered.html);
+    }
+    let mut trusted = String::with_capacity(rendered.html.len());
+    for (kind, html) in rendered.segment_html() {
+        match kind {
+            SegmentKind::Trusted => trusted.push_str(html),
+            SegmentKind::Raw => {
+                trusted.push('<');
+                trusted.push_str(ISLAND_MARK);
+                trusted.push_str("></");
+                trusted.push_str(ISLAND_MARK);
+                trusted.push('>');
+            }
+        }
+    }
+    let fragment = sanitize::inert_fragment(document, &trusted)?;
+    let marks = fragment.query_selector_all(ISLAND_MARK)?;
+    let mut next_mark = 0;
+    for (kind, html) in rendered.segment_html() {
+        if kind != SegmentKind::Raw {
+            continue;
+        }
+        let island = sanitize::sanitized_fragment(document, html)?;
+        if rendered.demote_headings {
+            demote_headings(document, &island)?;
+        }
+        if let Some(slug) = slug {
+            route_anchor_links(&island, slug)?;
+        }
+        label_task_checkboxes(&island)?;
+        match marks.item(next_mark) {
+            Some(mark) => mark
+                .unchecked_into::<Element>()
+                .replace_with_with_node_1(&island)?,
+            // Only if the trusted runs were not balanced, which the writer guarantees they are.
+            None => fragment.append_child(&island).map(|_| ())?,
+        }
+        next_mark += 1;
+    }
     Ok(fragment)
 }
 
-/// When the body has `h1`s of its own (sections written `# Section`), every heading
-/// goes one level down (`h6` stays), so the view keeps one `h1` and the outline its shape.
+/// Every heading of a sanitised island one level down (`h6` stays), as the renderer did
+/// for its own headings, so the view keeps one `h1` and the outline its shape.
 /// Elements are rebuilt and their children moved, never re-parsed.
 fn demote_headings(document: &Document, fragment: &DocumentFragment) -> Result<(), JsValue> {
-    if fragment.query_selector("h1")?.is_none() {
-        return Ok(());
-    }
     let headings = fragment.query_selector_all("h1, h2, h3, h4, h5")?;
     for i in 0..headings.length() {
         let Some(heading) = headings
@@ -108,8 +160,7 @@ fn demote_headings(document: &Document, fragment: &DocumentFragment) -> Result<(
     Ok(())
 }
 
-/// Points the body's in-page anchor links (footnotes, tables of contents) at routes of
-/// this article, so the hash router keeps the article open when they are followed.
+/// Points an island's in-page anchor links (raw `<a href="#x">`) at routes of this article, so the hash router keeps the article open when they are followed.
 fn route_anchor_links(fragment: &DocumentFragment, slug: &str) -> Result<(), JsValue> {
     let links = fragment.query_selector_all("a[href^='#']")?;
     for i in 0..links.length() {
@@ -127,7 +178,7 @@ fn route_anchor_links(fragment: &DocumentFragment, slug: &str) -> Result<(), JsV
     Ok(())
 }
 
-/// Gives each task-list checkbox the text of its item as its name, so a screen reader
+/// Gives each task-list checkbox of an island that has no name yet the text of its item, so a screen reader
 /// says what is done rather than an unnamed checkbox.
 fn label_task_checkboxes(fragment: &DocumentFragment) -> Result<(), JsValue> {
     let boxes = fragment.query_selector_all("li > input[type='checkbox']")?;
