@@ -7,8 +7,10 @@
 //! - `BUNDLE`: paths, slugs and `include_bytes!` of the raw files (for tests and tools);
 //! - `PREPARED`: every article parsed here, with the crate's own parser (compiled
 //!   through `#[path]`), as `catalog::PreparedArticle` data: metadata, excerpt,
-//!   reading time, diagnostics and body. The viewer reads only this, so no parser
-//!   runs (or ships) in the browser.
+//!   reading time, diagnostics and body, and the body rendered by the crate's own
+//!   body writer (`src/render/body.rs` and what it needs, also through `#[path]`), cut
+//!   into trusted runs and raw islands. The viewer reads only this, so no parser and
+//!   no Markdown renderer runs (or ships) in the browser.
 //!
 //! Each problem the parser reports is also printed as a build warning naming the file and line.
 
@@ -21,9 +23,30 @@ use std::path::{Path, PathBuf};
 #[path = "src/article/mod.rs"]
 mod article;
 
+// The body writer and what it needs, compiled here to render bodies at build time.
+// They sit at the root of this script, side by side, as `super::` in them expects.
+#[allow(dead_code, unused_imports)]
+#[path = "src/render/body.rs"]
+mod body;
+#[allow(dead_code, unused_imports)]
+#[path = "src/render/escape.rs"]
+mod escape;
+#[allow(dead_code, unused_imports)]
+#[path = "src/render/policy.rs"]
+mod policy;
+#[allow(dead_code, unused_imports)]
+#[path = "src/render/route.rs"]
+mod route;
+#[allow(dead_code, unused_imports)]
+#[path = "src/render/url.rs"]
+mod url;
+
 fn main() {
     println!("cargo:rerun-if-env-changed=FOLIO_ARTICLES_DIR");
     println!("cargo:rerun-if-changed=src/article");
+    for file in ["body", "escape", "policy", "route", "url"] {
+        println!("cargo:rerun-if-changed=src/render/{file}.rs");
+    }
     let manifest_dir =
         PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let (articles_dir, shown_prefix) = match env::var("FOLIO_ARTICLES_DIR") {
@@ -181,7 +204,42 @@ fn write_prepared(out: &mut String, slug: &str, parsed: &article::Article) {
             let _ = write!(out, "], related: {} }}", strings_code(&body.related));
         }
     }
+    write_rendering(out, slug, parsed);
     out.push_str(" },\n");
+}
+
+/// Writes `, rendered: PreparedRendering { … }`: the body rendered as the viewer shows it.
+fn write_rendering(out: &mut String, slug: &str, parsed: &article::Article) {
+    let rendered = body::render_body(parsed, &body::BodyOptions::for_article(slug));
+    let _ = write!(
+        out,
+        ", rendered: PreparedRendering {{ html: {:?}, segments: &[",
+        rendered.html
+    );
+    for segment in &rendered.segments {
+        let kind = match segment.kind {
+            body::SegmentKind::Trusted => "Trusted",
+            body::SegmentKind::Raw => "Raw",
+        };
+        let _ = write!(
+            out,
+            "Segment {{ kind: SegmentKind::{kind}, start: {}, end: {} }}, ",
+            segment.start, segment.end
+        );
+    }
+    out.push_str("], headings: &[");
+    for heading in &rendered.headings {
+        let _ = write!(
+            out,
+            "PreparedHeading {{ level: {}, id: {:?}, text: {:?} }}, ",
+            heading.level, heading.id, heading.text
+        );
+    }
+    let _ = write!(
+        out,
+        "], contains_raw_html: {}, demote_headings: {} }}",
+        rendered.contains_raw_html, rendered.demote_headings
+    );
 }
 
 fn date_code(date: Option<article::DateTime>) -> String {

@@ -19,6 +19,7 @@ use crate::article::{
     self, text, Article, Body, DateTime, Diagnostic, Format, MarkdownBody, Meta, NewsBlock,
     NewsBody, Severity, TextDirection,
 };
+use crate::render::{render_body, BodyOptions, Heading, RenderedBody, Segment};
 use serde::Serialize;
 use std::borrow::Cow;
 
@@ -43,6 +44,46 @@ pub struct PreparedArticle {
     pub reading_minutes: u32,
     pub diagnostics: &'static [PreparedDiagnostic],
     pub body: PreparedBody,
+    /// The body as `build.rs` rendered it, for the viewer: no Markdown is rendered in
+    /// the browser (see ARCHITECTURE.md, "Render at build time").
+    pub rendered: PreparedRendering,
+}
+
+/// [`RenderedBody`] as static data, rendered with [`BodyOptions::for_article`].
+pub struct PreparedRendering {
+    pub html: &'static str,
+    pub segments: &'static [Segment],
+    pub headings: &'static [PreparedHeading],
+    pub contains_raw_html: bool,
+    pub demote_headings: bool,
+}
+
+/// [`Heading`] as static data.
+pub struct PreparedHeading {
+    pub level: u8,
+    pub id: &'static str,
+    pub text: &'static str,
+}
+
+impl PreparedRendering {
+    /// The rendering as the renderer returns it at run time.
+    pub fn rendered_body(&self) -> RenderedBody {
+        RenderedBody {
+            html: self.html.to_string(),
+            contains_raw_html: self.contains_raw_html,
+            headings: self
+                .headings
+                .iter()
+                .map(|heading| Heading {
+                    level: heading.level,
+                    id: heading.id.to_string(),
+                    text: heading.text.to_string(),
+                })
+                .collect(),
+            segments: self.segments.to_vec(),
+            demote_headings: self.demote_headings,
+        }
+    }
 }
 
 /// [`Meta`] as static data.
@@ -92,11 +133,13 @@ mod bundle {
     // Which of these the generated code names depends on the articles bundled.
     #[allow(unused_imports)]
     use super::{
-        BundledFile, PreparedArticle, PreparedBody, PreparedDiagnostic, PreparedMeta,
-        PreparedNewsBlock,
+        BundledFile, PreparedArticle, PreparedBody, PreparedDiagnostic, PreparedHeading,
+        PreparedMeta, PreparedNewsBlock, PreparedRendering,
     };
     #[allow(unused_imports)]
     use crate::article::{DateTime, Format, Severity, TextDirection};
+    #[allow(unused_imports)]
+    use crate::render::{Segment, SegmentKind};
     include!(concat!(env!("OUT_DIR"), "/bundle.rs"));
 }
 
@@ -327,6 +370,14 @@ impl Catalog {
         self.bodies.article(id)
     }
 
+    /// The body of an article as the viewer shows it, in-page links routed to its slug:
+    /// rendered at build time for the bundle, at run time for sources. Either way it is
+    /// the renderer's [`RenderedBody`], so the web layer inserts both alike.
+    pub fn rendered_body(&self, id: ArticleId) -> Option<RenderedBody> {
+        let slug = &self.entries.get(id)?.slug;
+        self.bodies.rendered_body(id, slug)
+    }
+
     /// The articles before and after this one in list order.
     pub fn neighbours(&self, id: ArticleId) -> (Option<&Entry>, Option<&Entry>) {
         let Some(position) = self.listed.iter().position(|&listed| listed == id) else {
@@ -346,15 +397,22 @@ impl Catalog {
 
 /// Where a catalog finds an article's body by id.
 /// A trait object rather than an enum, so that a build which never calls
-/// [`Catalog::from_sources`] (the wasm) does not link the parsers at all.
+/// [`Catalog::from_sources`] (the wasm) does not link the parsers or the Markdown
+/// renderer at all.
 trait Bodies {
     fn article(&self, id: ArticleId) -> Option<Article>;
+    fn rendered_body(&self, id: ArticleId, slug: &str) -> Option<RenderedBody>;
 }
 
-/// Parsed at build time: the viewer's catalog.
+/// Parsed and rendered at build time: the viewer's catalog.
 impl Bodies for &'static [PreparedArticle] {
     fn article(&self, id: ArticleId) -> Option<Article> {
         self.get(id).map(PreparedArticle::article)
+    }
+
+    fn rendered_body(&self, id: ArticleId, _slug: &str) -> Option<RenderedBody> {
+        // `build.rs` rendered it for this article's slug.
+        self.get(id).map(|article| article.rendered.rendered_body())
     }
 }
 
@@ -363,6 +421,11 @@ impl Bodies for Vec<Source> {
     fn article(&self, id: ArticleId) -> Option<Article> {
         let source = self.get(id)?;
         Some(article::parse_article(&source.path, &source.bytes))
+    }
+
+    fn rendered_body(&self, id: ArticleId, slug: &str) -> Option<RenderedBody> {
+        let article = self.article(id)?;
+        Some(render_body(&article, &BodyOptions::for_article(slug)))
     }
 }
 

@@ -109,8 +109,9 @@ fn bundled_articles_have_no_problems() {
     }
 }
 
-/// The viewer's catalog comes from what `build.rs` parsed; it must be exactly what
-/// parsing the bundled files now gives, entry by entry and article by article.
+/// The viewer's catalog comes from what `build.rs` parsed and rendered; it must be
+/// exactly what parsing and rendering the bundled files now gives, entry by entry,
+/// article by article, and body by body (HTML, segments and headings).
 #[test]
 fn prepared_articles_match_parsing_the_bundled_files() {
     let prepared = Catalog::bundled();
@@ -122,6 +123,18 @@ fn prepared_articles_match_parsing_the_bundled_files() {
         assert_eq!(
             prepared.article(ours.id),
             parsed.article(theirs.id),
+            "{}",
+            ours.path
+        );
+        let rendered = prepared.rendered_body(ours.id).expect("a body");
+        assert_eq!(
+            Some(&rendered),
+            parsed.rendered_body(theirs.id).as_ref(),
+            "{}",
+            ours.path
+        );
+        assert!(
+            !rendered.html.is_empty() && !rendered.segments.is_empty(),
             "{}",
             ours.path
         );

@@ -622,7 +622,7 @@ impl<'e, I: Iterator<Item = Event<'e>>> MarkdownWriter<'e, I> {
     /// An in-page link as the writer puts it in `href`: a route of the article when routing is on.
     fn anchor(&self, href: &str) -> Option<String> {
         let slug = self.route_slug.as_deref()?;
-        super::views::anchor_href(slug, href)
+        super::route::anchor_href(slug, href)
     }
 
     fn write(&mut self, s: &str) {

@@ -9,6 +9,7 @@
 pub mod body;
 pub mod escape;
 pub mod policy;
+pub mod route;
 pub mod search_view;
 pub mod url;
 pub mod views;

@@ -38,8 +38,8 @@ pub fn article_element(
 
     let body = document.create_element("div")?;
     body.set_class_name("article-body");
-    if let Some(parsed) = catalog.article(entry.id) {
-        let rendered = render_body(&parsed, &BodyOptions::for_article(&entry.slug));
+    // Rendered at build time for the bundle: no Markdown is rendered here.
+    if let Some(rendered) = catalog.rendered_body(entry.id) {
         if let Some(toc) = toc::toc_html(&entry.slug, &rendered.headings) {
             trusted_html::append_html(&article, &toc)?;
         }
