@@ -756,3 +756,40 @@ fn islands_take_their_places_in_document_order() {
         Some("#/a/islands/fn%3A1")
     );
 }
+
+/// Islands are parsed together and cut apart at break elements; whatever an island
+/// does to the breaks (an open paragraph or comment swallowing one, an article writing
+/// one itself), each island comes out exactly as if it had been sanitised on its own.
+#[wasm_bindgen_test]
+fn joined_islands_match_islands_sanitised_one_by_one() {
+    let cases: [&[&str]; 6] = [
+        &[
+            "<p>a <kbd>b</kbd></p>",
+            "<div onclick=\"alert(1)\">c</div>",
+            "<p><b>d</b></p>",
+        ],
+        &["<p>an open paragraph", "<p>next</p>"],
+        &["<!-- an open comment", "<p>x</p>"],
+        &["<folio-island-break></folio-island-break>", "<p>y</p>"],
+        &["<svg><p>z</p></svg>", "<table><tr><td>q", "<em>r</em>"],
+        &[
+            "<textarea>never closed",
+            "<img src=x onerror=\"window.__folio_xss=1\">",
+        ],
+    ];
+    let html_of = |fragment: &web_sys::DocumentFragment| {
+        let holder = document().create_element("div").expect("div");
+        holder
+            .append_child(&fragment.clone_node_with_deep(true).expect("clone"))
+            .expect("append");
+        holder.inner_html()
+    };
+    for islands in cases {
+        let joined = web::sanitize::sanitized_fragments(&document(), islands).expect("sanitise");
+        assert_eq!(joined.len(), islands.len(), "{islands:?}");
+        for (fragment, html) in joined.iter().zip(islands) {
+            let alone = web::sanitize::sanitized_fragment(&document(), html).expect("alone");
+            assert_eq!(html_of(fragment), html_of(&alone), "{html} in {islands:?}");
+        }
+    }
+}

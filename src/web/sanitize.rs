@@ -29,6 +29,68 @@ pub fn sanitized_fragment(document: &Document, html: &str) -> Result<DocumentFra
     Ok(fragment)
 }
 
+/// Each of `islands` parsed inertly and sanitised, as [`sanitized_fragment`] would, in order.
+///
+/// A body may have hundreds of islands, and a parse has a fixed cost (a template, the
+/// Trusted Types policy, the parser's set-up), so they are parsed in one go, joined by a
+/// break element, and cut apart at the breaks before the walk. The breaks must come out
+/// as exactly one element each at the top level: when an island's markup swallowed or
+/// added one (an unclosed `<p>`, a comment, an article writing the break element itself),
+/// that parse is thrown away and each island is parsed on its own. Either way every node
+/// goes through the walk of its island's fragment, so safety never depends on the cut.
+pub fn sanitized_fragments(
+    document: &Document,
+    islands: &[&str],
+) -> Result<Vec<DocumentFragment>, JsValue> {
+    if islands.len() > 1 {
+        if let Some(parts) = joined_parts(document, islands)? {
+            for part in &parts {
+                sanitize_tree(part)?;
+            }
+            return Ok(parts);
+        }
+    }
+    islands
+        .iter()
+        .map(|html| sanitized_fragment(document, html))
+        .collect()
+}
+
+const ISLAND_BREAK: &str = "folio-island-break";
+
+/// The islands parsed together and cut at the breaks (not yet sanitised), or `None`
+/// when the breaks did not come out one per gap at the top level.
+fn joined_parts(
+    document: &Document,
+    islands: &[&str],
+) -> Result<Option<Vec<DocumentFragment>>, JsValue> {
+    let separator = format!("<{ISLAND_BREAK}></{ISLAND_BREAK}>");
+    let joined = islands.join(&separator);
+    let content = inert_fragment(document, &joined)?;
+    let gaps = u32::try_from(islands.len() - 1).unwrap_or(u32::MAX);
+    let breaks = content.query_selector_all(&format!(":scope > {ISLAND_BREAK}"))?;
+    if breaks.length() != gaps || content.query_selector_all(ISLAND_BREAK)?.length() != gaps {
+        return Ok(None);
+    }
+    let mut parts = Vec::with_capacity(islands.len());
+    for index in 0..=gaps {
+        let part = document.create_document_fragment();
+        let stop = breaks.item(index);
+        while let Some(node) = content.first_child() {
+            if stop
+                .as_ref()
+                .is_some_and(|stop| stop.is_same_node(Some(&node)))
+            {
+                content.remove_child(&node)?;
+                break;
+            }
+            part.append_child(&node)?;
+        }
+        parts.push(part);
+    }
+    Ok(Some(parts))
+}
+
 /// `html` parsed inertly, as it is: for markup the renderer wrote itself, with no raw HTML in it.
 pub fn inert_fragment(document: &Document, html: &str) -> Result<DocumentFragment, JsValue> {
     crate::web::trusted_html::fragment(document, html)

@@ -3,8 +3,9 @@
 //! The view strings are the viewer's own markup with every article string escaped, so they
 //! may be set as `innerHTML`. The article body is the one part that may carry an article's
 //! raw HTML, and the renderer says where: its trusted runs (the writer's own markup) are
-//! parsed inertly in one go and never walked, each raw island is parsed on its own and
-//! sanitised in full, and the islands take the places the renderer marked for them.
+//! parsed inertly in one go and never walked, the raw islands are parsed apart from them
+//! and sanitised in full ([`sanitize::sanitized_fragments`]), and the islands take the
+//! places the renderer marked for them.
 //! The nodes are then moved into the page, never re-parsed.
 //! Heading demotion, anchor routing and checkbox names are the renderer's work for its own
 //! markup; the DOM passes here run on the sanitised islands only.
@@ -101,12 +102,15 @@ pub fn rendered_fragment(
     }
     let fragment = sanitize::inert_fragment(document, &trusted)?;
     let marks = fragment.query_selector_all(ISLAND_MARK)?;
-    let mut next_mark = 0;
-    for (kind, html) in rendered.segment_html() {
-        if kind != SegmentKind::Raw {
-            continue;
-        }
-        let island = sanitize::sanitized_fragment(document, html)?;
+    let islands: Vec<&str> = rendered
+        .segment_html()
+        .filter(|(kind, _)| *kind == SegmentKind::Raw)
+        .map(|(_, html)| html)
+        .collect();
+    for (index, island) in sanitize::sanitized_fragments(document, &islands)?
+        .into_iter()
+        .enumerate()
+    {
         if rendered.demote_headings {
             demote_headings(document, &island)?;
         }
@@ -114,14 +118,16 @@ pub fn rendered_fragment(
             route_anchor_links(&island, slug)?;
         }
         label_task_checkboxes(&island)?;
-        match marks.item(next_mark) {
+        match u32::try_from(index)
+            .ok()
+            .and_then(|index| marks.item(index))
+        {
             Some(mark) => mark
                 .unchecked_into::<Element>()
                 .replace_with_with_node_1(&island)?,
             // Only if the trusted runs were not balanced, which the writer guarantees they are.
             None => fragment.append_child(&island).map(|_| ())?,
         }
-        next_mark += 1;
     }
     Ok(fragment)
 }
