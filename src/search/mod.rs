@@ -1191,8 +1191,10 @@ impl Filters {
     }
 }
 
-/// Builds a [`SearchIndex`] one document at a time, for a caller that already has each
-/// article parsed (building the catalog) and wants to avoid [`SearchIndex::build`]'s second parse.
+/// Builds a [`SearchIndex`] one document at a time, in the order given (which becomes the order
+/// of ties): `build.rs`, [`crate::catalog::Catalog::build_search_index`] and
+/// [`crate::catalog::Catalog::from_sources_indexed`] all add the listed articles in id order,
+/// so they build equal indexes.
 #[derive(Default)]
 pub struct SearchIndexBuilder {
     index: IndexBuilder,
