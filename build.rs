@@ -12,6 +12,12 @@
 //!   into trusted runs and raw islands. The viewer reads only this, so no parser and
 //!   no Markdown renderer runs (or ships) in the browser.
 //!
+//! It also writes `$OUT_DIR/search.rs`: the search index of the listed (non-draft) articles,
+//! built with the crate's own search code (`src/search/`, compiled through `#[path]` too) and
+//! stored as bytes (`SEARCH_INDEX`, `include_bytes!` of `search-index.bin`), and the plain text
+//! of every article for the snippets (`PLAIN_TEXT`, with `PLAIN_TEXT_ENDS`), so the viewer
+//! neither builds the index nor walks Markdown for search.
+//!
 //! Each problem the parser reports is also printed as a build warning naming the file and line.
 
 use std::env;
@@ -38,6 +44,9 @@ mod policy;
 #[path = "src/render/route.rs"]
 mod route;
 #[allow(dead_code, unused_imports)]
+#[path = "src/search/mod.rs"]
+mod search;
+#[allow(dead_code, unused_imports)]
 #[path = "src/render/url.rs"]
 mod url;
 
@@ -47,6 +56,7 @@ fn main() {
     for file in ["body", "escape", "policy", "route", "url"] {
         println!("cargo:rerun-if-changed=src/render/{file}.rs");
     }
+    println!("cargo:rerun-if-changed=src/search");
     let manifest_dir =
         PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let (articles_dir, shown_prefix) = match env::var("FOLIO_ARTICLES_DIR") {
@@ -85,7 +95,10 @@ fn main() {
 
     let mut out = String::from("pub static BUNDLE: &[BundledFile] = &[\n");
     let mut prepared = String::from("pub static PREPARED: &[PreparedArticle] = &[\n");
-    for ((shown, absolute), assigned) in bundle.iter().zip(&slugs) {
+    let mut index = search::SearchIndexBuilder::new();
+    let mut plain_texts = String::new();
+    let mut plain_text_ends = String::from("pub static PLAIN_TEXT_ENDS: &[u32] = &[");
+    for (id, ((shown, absolute), assigned)) in bundle.iter().zip(&slugs).enumerate() {
         if let Some(collision) = &assigned.collision {
             println!("cargo:warning={shown}:1: {collision}");
         }
@@ -98,7 +111,19 @@ fn main() {
         for diagnostic in &parsed.diagnostics {
             println!("cargo:warning={}", diagnostic.located(shown));
         }
-        write_prepared(&mut prepared, &assigned.slug, &parsed);
+        let plain = article::text::plain_text(&parsed);
+        write_prepared(&mut prepared, &assigned.slug, &parsed, &plain);
+        plain_texts.push_str(&plain);
+        let _ = write!(plain_text_ends, "{},", plain_texts.len());
+        // The same documents, in the same order, as `Catalog::build_search_index`.
+        if !parsed.meta.draft {
+            index.add(&search::Document::from_article_text(
+                id,
+                &assigned.slug,
+                &parsed,
+                plain,
+            ));
+        }
         let _ = writeln!(
             out,
             "    BundledFile {{ path: {shown:?}, slug: {:?}, bytes: include_bytes!({:?}) }},",
@@ -111,6 +136,19 @@ fn main() {
     out.push_str(&prepared);
     let out_dir = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
     fs::write(out_dir.join("bundle.rs"), out).expect("write bundle.rs");
+
+    let index_path = out_dir.join("search-index.bin");
+    let text_path = out_dir.join("plain-text.txt");
+    fs::write(&index_path, index.finish().to_bytes()).expect("write search-index.bin");
+    fs::write(&text_path, &plain_texts).expect("write plain-text.txt");
+    plain_text_ends.push_str("];\n");
+    let search = format!(
+        "pub static SEARCH_INDEX: &[u8] = include_bytes!({:?});\n\
+         pub static PLAIN_TEXT: &str = include_str!({:?});\n{plain_text_ends}",
+        index_path.to_string_lossy(),
+        text_path.to_string_lossy(),
+    );
+    fs::write(out_dir.join("search.rs"), search).expect("write search.rs");
 }
 
 /// Every article file below `dir`, following no symbolic links out of it.
@@ -134,10 +172,9 @@ fn collect(dir: &Path, files: &mut Vec<PathBuf>) {
 
 /// Writes one `PreparedArticle { … },` (see `src/catalog.rs`) for a parsed article.
 /// Strings are written with `{:?}`, which gives valid Rust string literals.
-fn write_prepared(out: &mut String, slug: &str, parsed: &article::Article) {
-    let plain = article::text::plain_text(parsed);
-    let excerpt = article::text::library_excerpt(parsed, &plain);
-    let minutes = article::text::reading_minutes(&plain);
+fn write_prepared(out: &mut String, slug: &str, parsed: &article::Article, plain: &str) {
+    let excerpt = article::text::library_excerpt(parsed, plain);
+    let minutes = article::text::reading_minutes(plain);
     let meta = &parsed.meta;
     let format = match parsed.format {
         article::Format::Markdown => "Markdown",

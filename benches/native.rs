@@ -64,7 +64,9 @@ fn main() {
         if let (Some(entry), Some(article)) = (catalog.entry(0), catalog.article(0)) {
             let index = median_ms(|| {
                 black_box(SearchIndex::from_documents(&[Document::from_article(
-                    entry, &article,
+                    entry.id,
+                    &entry.slug,
+                    &article,
                 )]));
             });
             report(name, "search index build", bytes.len(), index);

@@ -14,14 +14,21 @@
 //!   [`article::parse_article`], the same parser `build.rs` runs.
 //!
 //! A native test checks that both give the same entries and articles for the bundle.
+//!
+//! The same holds for search: [`Catalog::search_index`] of the bundled catalog is the index
+//! `build.rs` built (with `src/search/`) and wrote as bytes, read in place, and the snippets'
+//! text is the plain text it prepared ([`prepared_plain_text`]); a catalog of sources builds
+//! its index on first use. A native test checks that both give the same index and results.
 
 use crate::article::{
     self, text, Article, Body, DateTime, Diagnostic, Format, MarkdownBody, Meta, NewsBlock,
     NewsBody, Severity, TextDirection,
 };
 use crate::render::{render_body, BodyOptions, Heading, RenderedBody, Segment};
+use crate::search::{ArticleTexts, Document, SearchIndex, SearchIndexBuilder};
 use serde::Serialize;
 use std::borrow::Cow;
+use std::cell::OnceCell;
 
 /// One article file as bundled by `build.rs`.
 pub struct BundledFile {
@@ -141,6 +148,10 @@ mod bundle {
     #[allow(unused_imports)]
     use crate::render::{Segment, SegmentKind};
     include!(concat!(env!("OUT_DIR"), "/bundle.rs"));
+    // Also written by build.rs: `SEARCH_INDEX`, the bytes of the search index of the
+    // listed articles, and `PLAIN_TEXT` with `PLAIN_TEXT_ENDS`, every article's plain text
+    // back to back (article `i` ends at `PLAIN_TEXT_ENDS[i]`).
+    include!(concat!(env!("OUT_DIR"), "/search.rs"));
 }
 
 /// Every article file bundled into this build, in path order: the raw bytes, for
@@ -152,6 +163,22 @@ pub fn bundled_files() -> &'static [BundledFile] {
 /// Every bundled article as `build.rs` parsed it, in the order of [`bundled_files`].
 pub fn prepared_articles() -> &'static [PreparedArticle] {
     bundle::PREPARED
+}
+
+/// The [`text::plain_text`] of bundled article `id`, as `build.rs` computed it.
+pub fn prepared_plain_text(id: ArticleId) -> Option<&'static str> {
+    let end = *bundle::PLAIN_TEXT_ENDS.get(id)? as usize;
+    let start = match id.checked_sub(1) {
+        Some(previous) => *bundle::PLAIN_TEXT_ENDS.get(previous)? as usize,
+        None => 0,
+    };
+    bundle::PLAIN_TEXT.get(start..end)
+}
+
+/// The search index of the bundled articles, as `build.rs` built it ([`SearchIndex::to_bytes`]),
+/// read in place; `None` only if those bytes were not an index (a native test reads them).
+pub fn prepared_search_index() -> Option<SearchIndex> {
+    SearchIndex::from_static_bytes(bundle::SEARCH_INDEX)
 }
 
 fn owned(strings: &[&str]) -> Vec<String> {
@@ -283,6 +310,8 @@ pub struct Catalog {
     bodies: Box<dyn Bodies>,
     /// Ids of non-draft articles, newest first.
     listed: Vec<ArticleId>,
+    /// The search index, once asked for.
+    search: OnceCell<SearchIndex>,
 }
 
 impl Catalog {
@@ -311,16 +340,44 @@ impl Catalog {
     }
 
     /// A catalog of the given sources, parsed here; their slugs must already be unique.
+    /// Its search index is built when first asked for, parsing each article again.
     pub fn from_sources(sources: Vec<Source>) -> Catalog {
         let entries: Vec<Entry> = sources
             .iter()
             .enumerate()
             .map(|(id, source)| {
                 let parsed = article::parse_article(&source.path, &source.bytes);
-                entry_for(id, &source.slug, parsed)
+                let plain = text::plain_text(&parsed);
+                entry_for(id, &source.slug, parsed, &plain)
             })
             .collect();
         Catalog::from_entries(entries, Box::new(sources))
+    }
+
+    /// A catalog of the given sources with its search index built at once: each article is
+    /// parsed, and its Markdown walked for text, only once for both.
+    pub fn from_sources_indexed(sources: Vec<Source>) -> Catalog {
+        let mut builder = SearchIndexBuilder::new();
+        let entries: Vec<Entry> = sources
+            .iter()
+            .enumerate()
+            .map(|(id, source)| {
+                let parsed = article::parse_article(&source.path, &source.bytes);
+                let plain = text::plain_text(&parsed);
+                // The document's text is set after the entry has used it, to copy no text.
+                let document = (!parsed.meta.draft)
+                    .then(|| Document::from_article_text(id, &source.slug, &parsed, String::new()));
+                let entry = entry_for(id, &source.slug, parsed, &plain);
+                if let Some(mut document) = document {
+                    document.body = plain;
+                    builder.add(&document);
+                }
+                entry
+            })
+            .collect();
+        let catalog = Catalog::from_entries(entries, Box::new(sources));
+        let _ = catalog.search.set(builder.finish());
+        catalog
     }
 
     fn from_entries(entries: Vec<Entry>, bodies: Box<dyn Bodies>) -> Catalog {
@@ -343,7 +400,29 @@ impl Catalog {
             entries,
             bodies,
             listed,
+            search: OnceCell::new(),
         }
+    }
+
+    /// The search index of the listed articles (drafts are not searchable), in id order:
+    /// the bundled catalog reads the one `build.rs` built; another builds it on first use.
+    pub fn search_index(&self) -> &SearchIndex {
+        self.search.get_or_init(|| self.bodies.search_index(self))
+    }
+
+    /// A new search index of the listed articles, built here from the articles
+    /// (for tests and benchmarks; [`Catalog::search_index`] keeps one).
+    pub fn build_search_index(&self) -> SearchIndex {
+        let mut builder = SearchIndexBuilder::new();
+        for (id, entry) in self.entries.iter().enumerate() {
+            if entry.draft {
+                continue;
+            }
+            if let Some(article) = self.article(id) {
+                builder.add(&Document::from_article(id, &entry.slug, &article));
+            }
+        }
+        builder.finish()
     }
 
     /// Every article, drafts included, by id.
@@ -395,16 +474,25 @@ impl Catalog {
     }
 }
 
-/// Where a catalog finds an article's body by id.
+/// The snippets' text: the prepared plain text, or the article parsed again.
+impl ArticleTexts for Catalog {
+    fn article_text(&self, id: ArticleId) -> Option<String> {
+        self.bodies.plain_text(id)
+    }
+}
+
+/// Where a catalog finds an article's body, its rendering, plain text and search index.
 /// A trait object rather than an enum, so that a build which never calls
-/// [`Catalog::from_sources`] (the wasm) does not link the parsers or the Markdown
-/// renderer at all.
+/// [`Catalog::from_sources`] (the wasm) does not link the parsers, the Markdown renderer,
+/// the plain-text walk or the index builder at all.
 trait Bodies {
     fn article(&self, id: ArticleId) -> Option<Article>;
     fn rendered_body(&self, id: ArticleId, slug: &str) -> Option<RenderedBody>;
+    fn plain_text(&self, id: ArticleId) -> Option<String>;
+    fn search_index(&self, catalog: &Catalog) -> SearchIndex;
 }
 
-/// Parsed and rendered at build time: the viewer's catalog.
+/// Parsed, rendered and indexed at build time: the viewer's catalog.
 impl Bodies for &'static [PreparedArticle] {
     fn article(&self, id: ArticleId) -> Option<Article> {
         self.get(id).map(PreparedArticle::article)
@@ -413,6 +501,16 @@ impl Bodies for &'static [PreparedArticle] {
     fn rendered_body(&self, id: ArticleId, _slug: &str) -> Option<RenderedBody> {
         // `build.rs` rendered it for this article's slug.
         self.get(id).map(|article| article.rendered.rendered_body())
+    }
+
+    fn plain_text(&self, id: ArticleId) -> Option<String> {
+        prepared_plain_text(id).map(str::to_string)
+    }
+
+    fn search_index(&self, _catalog: &Catalog) -> SearchIndex {
+        // The bytes are this build's own, and a native test reads them: no index is
+        // built here as a fallback, as that would link the builder into the wasm.
+        prepared_search_index().unwrap_or_default()
     }
 }
 
@@ -427,11 +525,18 @@ impl Bodies for Vec<Source> {
         let article = self.article(id)?;
         Some(render_body(&article, &BodyOptions::for_article(slug)))
     }
+
+    fn plain_text(&self, id: ArticleId) -> Option<String> {
+        self.article(id).map(|article| text::plain_text(&article))
+    }
+
+    fn search_index(&self, catalog: &Catalog) -> SearchIndex {
+        catalog.build_search_index()
+    }
 }
 
-fn entry_for(id: ArticleId, slug: &str, parsed: Article) -> Entry {
-    let plain = text::plain_text(&parsed);
-    let excerpt = text::library_excerpt(&parsed, &plain);
+fn entry_for(id: ArticleId, slug: &str, parsed: Article, plain: &str) -> Entry {
+    let excerpt = text::library_excerpt(&parsed, plain);
     let meta = parsed.meta;
     Entry {
         id,
@@ -446,7 +551,7 @@ fn entry_for(id: ArticleId, slug: &str, parsed: Article) -> Entry {
         source_url: meta.source_url,
         tags: meta.tags,
         excerpt,
-        reading_minutes: text::reading_minutes(&plain),
+        reading_minutes: text::reading_minutes(plain),
         lang: meta.lang,
         dir: meta.dir,
         draft: meta.draft,

@@ -8,7 +8,11 @@
 //! Then end-to-end tests on real articles (the seed article, typed key by key and with a
 //! typo) and on the synthetic corpus of `xtask/src/corpus.rs`. With `FOLIO_SEARCH_BENCH=N`
 //! the corpus test generates N articles and prints build time, memory and query latencies
-//! (run it with `--release`).
+//! (run it with `--profile bench`, which optimises as `cargo bench` does).
+//!
+//! The index `build.rs` prepared for the bundled articles must equal one built at run time,
+//! and give the same results: `prebuilt_index_is_the_runtime_index` checks it for whatever
+//! was bundled (`FOLIO_ARTICLES_DIR=DIR cargo test --test search prebuilt` for a corpus).
 
 #[allow(dead_code)]
 #[path = "../xtask/src/corpus.rs"]
@@ -16,7 +20,7 @@ mod corpus;
 
 use folio::article::date::parse_date;
 use folio::article::slug::assign_slugs;
-use folio::catalog::{Catalog, Source};
+use folio::catalog::{prepared_plain_text, prepared_search_index, Catalog, Source};
 use folio::search::tokenize::tokenize;
 use folio::search::{ArticleTexts, Document, SearchIndex, SearchOptions, SearchResults, Sort};
 use serde::Deserialize;
@@ -418,8 +422,8 @@ fn assert_seed_first(results: &SearchResults, catalog: &Catalog, what: &str) {
 #[test]
 fn finds_the_seed_article_as_typed_and_with_a_typo() {
     let catalog = catalog_of(vec![seed_source()]);
-    let index = SearchIndex::build(&catalog);
-    let typed = type_query(&index, &catalog, "strategic partnership");
+    let index = catalog.search_index();
+    let typed = type_query(index, &catalog, "strategic partnership");
     assert_seed_first(&typed, &catalog, "strategic partnership");
     let snippet = typed
         .hits
@@ -578,36 +582,53 @@ fn synthetic_corpus_search_and_budget() {
     let catalog_time = started.elapsed();
     let started = Instant::now();
     let cpu_started = thread_cpu_seconds();
-    let index = SearchIndex::build(&catalog);
-    let build_time = started.elapsed();
-    let mut build_cpu = thread_cpu_seconds() - cpu_started;
-    // When benchmarking, build twice more and keep the least CPU time: the machine is shared.
-    if std::env::var_os("FOLIO_SEARCH_BENCH").is_some() {
-        for _ in 0..2 {
-            let cpu_started = thread_cpu_seconds();
-            let again = SearchIndex::build(&catalog);
-            build_cpu = build_cpu.min(thread_cpu_seconds() - cpu_started);
-            assert_eq!(again.len(), index.len());
-        }
-    }
-    // The two halves of the build: parsing the articles again, and indexing them.
+    let index = catalog.build_search_index();
+    let rebuild_time = started.elapsed();
+    let mut rebuild_cpu = thread_cpu_seconds() - cpu_started;
+    // The articles' documents (parsed, plain text and headings), as the catalog or build.rs
+    // already has them, then the index built from them: what an index build costs.
     let cpu_started = thread_cpu_seconds();
     let documents: Vec<Document> = catalog
         .listed()
-        .filter_map(|entry| Some(Document::from_article(entry, &catalog.article(entry.id)?)))
+        .filter_map(|entry| {
+            let article = catalog.article(entry.id)?;
+            Some(Document::from_article(entry.id, &entry.slug, &article))
+        })
         .collect();
     let parse_cpu = thread_cpu_seconds() - cpu_started;
-    let cpu_started = thread_cpu_seconds();
     let mut tokens = 0usize;
+    let cpu_started = thread_cpu_seconds();
     for document in &documents {
         folio::search::tokenize::for_each_token(&document.body, 0, |_| tokens += 1);
     }
     let tokenize_cpu = thread_cpu_seconds() - cpu_started;
+    let started = Instant::now();
     let cpu_started = thread_cpu_seconds();
     let from_documents = SearchIndex::from_documents(&documents);
-    let index_cpu = thread_cpu_seconds() - cpu_started;
+    let build_time = started.elapsed();
+    let mut build_cpu = thread_cpu_seconds() - cpu_started;
     assert_eq!(from_documents.len(), index.len());
+    // When benchmarking, build twice more and keep the least CPU time: the machine is shared.
+    if std::env::var_os("FOLIO_SEARCH_BENCH").is_some() {
+        for _ in 0..2 {
+            let cpu_started = thread_cpu_seconds();
+            let again = SearchIndex::from_documents(&documents);
+            build_cpu = build_cpu.min(thread_cpu_seconds() - cpu_started);
+            assert_eq!(again.len(), index.len());
+            let cpu_started = thread_cpu_seconds();
+            let again = catalog.build_search_index();
+            rebuild_cpu = rebuild_cpu.min(thread_cpu_seconds() - cpu_started);
+            assert_eq!(again.len(), index.len());
+        }
+    }
     drop(documents);
+    drop(from_documents);
+    // The bytes `build.rs` would write for this corpus, read back as the viewer does.
+    let bytes: &'static [u8] = Box::leak(index.to_bytes().into_boxed_slice());
+    let started = Instant::now();
+    let loaded = SearchIndex::from_static_bytes(bytes).expect("the index reads back");
+    let load_time = started.elapsed();
+    assert!(loaded == index, "the index read back is the index written");
     let plain_bytes: usize = catalog
         .listed()
         .filter_map(|entry| catalog.article(entry.id))
@@ -694,7 +715,7 @@ fn synthetic_corpus_search_and_budget() {
 
     let memory = index.memory_bytes();
     println!(
-        "search bench: {} articles, corpus {:.1} MB (plain text {:.1} MB); catalog {:.0} ms; index build {:.0} ms ({:.0} ms CPU); index memory {:.1} MB ({:.0} % of corpus)",
+        "search bench: {} articles, corpus {:.1} MB (plain text {:.1} MB); catalog {:.0} ms; index build from the parsed articles {:.0} ms ({:.0} ms CPU); index memory {:.1} MB ({:.0} % of corpus)",
         catalog.entries().len(),
         corpus_bytes as f64 / 1e6,
         plain_bytes as f64 / 1e6,
@@ -703,6 +724,13 @@ fn synthetic_corpus_search_and_budget() {
         build_cpu * 1000.0,
         memory as f64 / 1e6,
         100.0 * memory as f64 / corpus_bytes as f64
+    );
+    println!(
+        "search bench: index as bytes {:.1} MB, read back in {:.3} ms; index build parsing every article again {:.0} ms ({:.0} ms CPU)",
+        bytes.len() as f64 / 1e6,
+        load_time.as_secs_f64() * 1000.0,
+        rebuild_time.as_secs_f64() * 1000.0,
+        rebuild_cpu * 1000.0,
     );
     println!(
         "search bench: {} queries; with snippets p50 {:.3} ms p95 {:.3} ms max {:.3} ms; without snippets p50 {:.3} ms p95 {:.3} ms",
@@ -719,9 +747,9 @@ fn synthetic_corpus_search_and_budget() {
         percentile(&typing_times, 0.95)
     );
     println!(
-        "search bench: build = parse {:.0} ms CPU + index {:.0} ms CPU, of which tokenising {tokens} body tokens {:.0} ms; {} terms",
+        "search bench: documents from the articles (parse, plain text, headings) {:.0} ms CPU; index {:.0} ms CPU, of which tokenising {tokens} body tokens {:.0} ms; {} terms",
         parse_cpu * 1000.0,
-        index_cpu * 1000.0,
+        build_cpu * 1000.0,
         tokenize_cpu * 1000.0,
         index.term_count()
     );
@@ -754,5 +782,117 @@ struct NoTexts;
 impl ArticleTexts for NoTexts {
     fn article_text(&self, _id: usize) -> Option<String> {
         None
+    }
+}
+
+/// Queries for the bundled articles: the synthetic mix, and words of the default articles.
+fn bundle_queries() -> Vec<(String, SearchOptions)> {
+    let mut queries = query_mix();
+    for query in [
+        "markdown",
+        "folio",
+        "strategic partnership",
+        "partnershp",
+        "\"front matter\"",
+        "artic",
+    ] {
+        queries.push((query.to_string(), relevance()));
+        queries.push((
+            query.to_string(),
+            SearchOptions {
+                sort: Sort::Title,
+                limit: 3,
+                offset: 1,
+                ..SearchOptions::default()
+            },
+        ));
+    }
+    queries
+}
+
+#[test]
+fn prebuilt_index_is_the_runtime_index() {
+    let bundled = Catalog::bundled();
+    let prebuilt = prepared_search_index().expect("build.rs wrote an index that reads back");
+    let sources = Catalog::from_sources(Catalog::bundled_sources());
+    let built = sources.build_search_index();
+    assert!(
+        prebuilt == built,
+        "the prebuilt index differs from one built at run time"
+    );
+    assert!(bundled.search_index() == &built);
+    assert!(sources.search_index() == &built);
+    let indexed = Catalog::from_sources_indexed(Catalog::bundled_sources());
+    assert!(
+        indexed.search_index() == &built,
+        "one pass builds the same index"
+    );
+    assert_eq!(prebuilt.to_bytes(), built.to_bytes());
+    assert!(prebuilt.len() <= bundled.entries().len());
+    assert_eq!(
+        prebuilt.len(),
+        bundled.listed().count(),
+        "every listed article, no draft"
+    );
+
+    // The snippets' text is the article's plain text.
+    for entry in sources.entries() {
+        let parsed = sources.article(entry.id).expect("article");
+        let plain = folio::article::text::plain_text(&parsed);
+        assert_eq!(
+            prepared_plain_text(entry.id),
+            Some(plain.as_str()),
+            "{}",
+            entry.path
+        );
+    }
+    assert_eq!(prepared_plain_text(sources.entries().len()), None);
+
+    for (query, options) in bundle_queries() {
+        let expected = built.search(&sources, &query, &options);
+        let actual = bundled.search_index().search(&bundled, &query, &options);
+        assert_eq!(actual, expected, "query {query:?}");
+    }
+}
+
+#[test]
+fn stored_index_reads_back_and_rejects_damage() {
+    let catalog = catalog_of(vec![seed_source()]);
+    let index = catalog.search_index();
+    let bytes = index.to_bytes();
+    let stored: &'static [u8] = Box::leak(bytes.clone().into_boxed_slice());
+    let loaded = SearchIndex::from_static_bytes(stored).expect("reads back");
+    assert!(loaded == *index);
+    let query = "strategic partnership";
+    assert_eq!(
+        loaded.search(&catalog, query, &relevance()),
+        index.search(&catalog, query, &relevance())
+    );
+    // Cut short anywhere: not an index. Damaged anywhere: an index or not, but never a panic,
+    // and a search on what loaded answers.
+    for cut in (0..bytes.len()).step_by((bytes.len() / 97).max(1)) {
+        let short: &'static [u8] = Box::leak(bytes[..cut].to_vec().into_boxed_slice());
+        assert!(
+            SearchIndex::from_static_bytes(short).is_none(),
+            "cut at {cut}"
+        );
+    }
+    for at in (0..bytes.len()).step_by((bytes.len() / 499).max(1)) {
+        for flip in [0x01u8, 0x80, 0xFF] {
+            let mut damaged = bytes.clone();
+            damaged[at] ^= flip;
+            let damaged: &'static [u8] = Box::leak(damaged.into_boxed_slice());
+            if let Some(index) = SearchIndex::from_static_bytes(damaged) {
+                for query in [
+                    "strategic",
+                    "partnershp",
+                    "\"strategic partnership\"",
+                    "s",
+                    "",
+                ] {
+                    let _ = index.search(&catalog, query, &relevance());
+                }
+            }
+        }
     }
 }

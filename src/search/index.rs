@@ -10,7 +10,15 @@
 //!
 //! Scoring is BM25F: per-field frequencies are weighted and length-normalised
 //! before the BM25 saturation, so a title match counts for more than a body match.
+//!
+//! Every buffer is either built here or borrowed from static data ([`Words`], `Cow`):
+//! `build.rs` writes the index of the bundled articles as bytes ([`super::store`]) and
+//! the viewer reads it in place, so loading it copies nothing. The one exception is the
+//! exact-lookup table, which is not stored (it is mostly empty slots and random hashes,
+//! the largest part of a small index) but hashed again from the terms on loading.
 
+use super::store::{Reader, Writer};
+use std::borrow::Cow;
 use std::hash::Hasher;
 
 /// The parts of an article that are indexed, in position order.
@@ -39,23 +47,130 @@ pub const POSITION_GAP: u32 = 16;
 /// A document's number inside the index (dense, 0..count), not its [`crate::catalog::ArticleId`].
 pub type DocNumber = u32;
 
+/// A number the index stores in a [`Words`] list, little-endian when serialised.
+pub trait Word: Copy + PartialEq + 'static {
+    const SIZE: usize;
+    /// Reads one from exactly [`Word::SIZE`] bytes.
+    fn read(bytes: &[u8]) -> Self;
+    fn write(self, out: &mut Vec<u8>);
+}
+
+impl Word for u32 {
+    const SIZE: usize = 4;
+    #[inline]
+    fn read(bytes: &[u8]) -> u32 {
+        u32::from_le_bytes(bytes.try_into().unwrap_or_default())
+    }
+    fn write(self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.to_le_bytes());
+    }
+}
+
+impl Word for u64 {
+    const SIZE: usize = 8;
+    #[inline]
+    fn read(bytes: &[u8]) -> u64 {
+        u64::from_le_bytes(bytes.try_into().unwrap_or_default())
+    }
+    fn write(self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.to_le_bytes());
+    }
+}
+
+impl Word for f32 {
+    const SIZE: usize = 4;
+    #[inline]
+    fn read(bytes: &[u8]) -> f32 {
+        f32::from_bits(u32::read(bytes))
+    }
+    fn write(self, out: &mut Vec<u8>) {
+        self.to_bits().write(out);
+    }
+}
+
+/// A list of numbers: built here, or borrowed from static bytes (little-endian, as
+/// [`Word::write`] writes them), which have no alignment to reinterpret in place.
+#[derive(Clone, Debug)]
+pub enum Words<T: 'static> {
+    Owned(Vec<T>),
+    Static(&'static [u8]),
+}
+
+impl<T> Default for Words<T> {
+    fn default() -> Self {
+        Words::Owned(Vec::new())
+    }
+}
+
+impl<T: Word> Words<T> {
+    #[inline]
+    pub fn get(&self, i: usize) -> Option<T> {
+        match self {
+            Words::Owned(words) => words.get(i).copied(),
+            Words::Static(bytes) => {
+                let start = i.checked_mul(T::SIZE)?;
+                bytes.get(start..start.checked_add(T::SIZE)?).map(T::read)
+            }
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        match self {
+            Words::Owned(words) => words.len(),
+            Words::Static(bytes) => bytes.len() / T::SIZE,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Bytes held: the vector's capacity, or the static bytes borrowed.
+    pub fn memory_bytes(&self) -> usize {
+        match self {
+            Words::Owned(words) => words.capacity() * T::SIZE,
+            Words::Static(bytes) => bytes.len(),
+        }
+    }
+
+    pub fn write(&self, out: &mut Vec<u8>) {
+        match self {
+            Words::Owned(words) => {
+                out.reserve(words.len() * T::SIZE);
+                for &word in words {
+                    word.write(out);
+                }
+            }
+            Words::Static(bytes) => out.extend_from_slice(bytes),
+        }
+    }
+}
+
+/// Equal when they hold the same numbers, wherever they are stored.
+impl<T: Word> PartialEq for Words<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && (0..self.len()).all(|i| self.get(i) == other.get(i))
+    }
+}
+
 /// An index ready for queries.
+#[derive(Default, PartialEq)]
 pub struct InvertedIndex {
     /// Sorted terms, back to back.
-    term_text: String,
+    term_text: Cow<'static, str>,
     /// End of each term in `term_text`; a term starts where the previous one ends.
-    term_ends: Vec<u32>,
-    document_frequency: Vec<u32>,
+    term_ends: Words<u32>,
+    document_frequency: Words<u32>,
     /// Start of each term's postings in `postings`, plus one final end.
-    postings_starts: Vec<u32>,
-    positions_starts: Vec<u32>,
-    postings: Vec<u8>,
-    positions: Vec<u8>,
+    postings_starts: Words<u32>,
+    positions_starts: Words<u32>,
+    postings: Cow<'static, [u8]>,
+    positions: Cow<'static, [u8]>,
     /// Open addressing, length a power of two: the term's hash in the high 32 bits (so most
     /// misses are decided without comparing text), term id + 1 in the low 32 bits, 0 for empty.
-    lookup: Vec<u64>,
+    lookup: Words<u64>,
     /// Per document and field: the field weight divided by the BM25 length normalisation.
-    field_factors: Vec<f32>,
+    field_factors: Words<f32>,
     document_count: u32,
 }
 
@@ -85,19 +200,16 @@ impl InvertedIndex {
     /// The text of term `id`.
     #[inline]
     pub fn term(&self, id: u32) -> &str {
-        let end = self.term_ends.get(id as usize).copied().unwrap_or(0) as usize;
+        let end = self.term_ends.get(id as usize).unwrap_or(0) as usize;
         let start = match id.checked_sub(1) {
-            Some(previous) => self.term_ends.get(previous as usize).copied().unwrap_or(0) as usize,
+            Some(previous) => self.term_ends.get(previous as usize).unwrap_or(0) as usize,
             None => 0,
         };
         self.term_text.get(start..end).unwrap_or_default()
     }
 
     pub fn document_frequency(&self, id: u32) -> u32 {
-        self.document_frequency
-            .get(id as usize)
-            .copied()
-            .unwrap_or(0)
+        self.document_frequency.get(id as usize).unwrap_or(0)
     }
 
     /// The id of a term, if any document has it.
@@ -106,7 +218,7 @@ impl InvertedIndex {
         let hash = hash_str(term);
         let mut slot = hash as usize & mask;
         loop {
-            let entry = *self.lookup.get(slot)?;
+            let entry = self.lookup.get(slot)?;
             let id = (entry as u32).checked_sub(1)?;
             if entry >> 32 == hash >> 32 && self.term(id) == term {
                 return Some(id);
@@ -128,12 +240,8 @@ impl InvertedIndex {
 
     /// Every posting of a term, in document order.
     pub fn postings(&self, id: u32) -> PostingIter<'_> {
-        let start = self.postings_starts.get(id as usize).copied().unwrap_or(0) as usize;
-        let end = self
-            .postings_starts
-            .get(id as usize + 1)
-            .copied()
-            .unwrap_or(0) as usize;
+        let start = self.postings_starts.get(id as usize).unwrap_or(0) as usize;
+        let end = self.postings_starts.get(id as usize + 1).unwrap_or(0) as usize;
         PostingIter {
             bytes: self.postings.get(start..end).unwrap_or_default(),
             doc: 0,
@@ -154,7 +262,7 @@ impl InvertedIndex {
         let mut weighted = 0.0f32;
         for (field, &frequency) in posting.frequencies.iter().enumerate() {
             if frequency > 0 {
-                let factor = self.field_factors.get(base + field).copied().unwrap_or(1.0);
+                let factor = self.field_factors.get(base + field).unwrap_or(1.0);
                 weighted += frequency as f32 * factor;
             }
         }
@@ -163,12 +271,8 @@ impl InvertedIndex {
 
     /// Positions of term `id` in each of `docs` (sorted, deduplicated), as (doc, positions) pairs.
     pub fn positions_in(&self, id: u32, docs: &[DocNumber]) -> Vec<(DocNumber, Vec<u32>)> {
-        let start = self.positions_starts.get(id as usize).copied().unwrap_or(0) as usize;
-        let end = self
-            .positions_starts
-            .get(id as usize + 1)
-            .copied()
-            .unwrap_or(0) as usize;
+        let start = self.positions_starts.get(id as usize).unwrap_or(0) as usize;
+        let end = self.positions_starts.get(id as usize + 1).unwrap_or(0) as usize;
         let mut bytes = self.positions.get(start..end).unwrap_or_default();
         let mut wanted = docs.iter().peekable();
         let mut found = Vec::new();
@@ -178,7 +282,8 @@ impl InvertedIndex {
                 wanted.next();
             }
             if wanted.peek().is_some_and(|&&doc| doc == posting.doc) {
-                let mut list = Vec::with_capacity(count as usize);
+                // Each position takes a byte at least: a damaged count cannot reserve more.
+                let mut list = Vec::with_capacity((count as usize).min(bytes.len()));
                 let mut position = 0u32;
                 for _ in 0..count {
                     position = position.wrapping_add(read_varint(&mut bytes));
@@ -197,17 +302,89 @@ impl InvertedIndex {
         found
     }
 
-    /// Bytes held by the index's own buffers (capacities, so it is what is really reserved).
+    /// Bytes held by the index's buffers: capacities of what it built (so it is what is
+    /// really reserved), or the length of the static data it borrows.
     pub fn memory_bytes(&self) -> usize {
-        self.term_text.capacity()
-            + 4 * (self.term_ends.capacity()
-                + self.document_frequency.capacity()
-                + self.postings_starts.capacity()
-                + self.positions_starts.capacity()
-                + 2 * self.lookup.capacity()
-                + self.field_factors.capacity())
-            + self.postings.capacity()
-            + self.positions.capacity()
+        // Takes the `Cow` itself: whether it is borrowed is the point.
+        #[allow(clippy::ptr_arg)]
+        fn cow_bytes<T: ?Sized + ToOwned>(
+            cow: &Cow<'static, T>,
+            len: usize,
+            capacity: impl Fn(&T::Owned) -> usize,
+        ) -> usize {
+            match cow {
+                Cow::Borrowed(_) => len,
+                Cow::Owned(owned) => capacity(owned),
+            }
+        }
+        cow_bytes(&self.term_text, self.term_text.len(), String::capacity)
+            + self.term_ends.memory_bytes()
+            + self.document_frequency.memory_bytes()
+            + self.postings_starts.memory_bytes()
+            + self.positions_starts.memory_bytes()
+            + self.lookup.memory_bytes()
+            + self.field_factors.memory_bytes()
+            + cow_bytes(&self.postings, self.postings.len(), Vec::capacity)
+            + cow_bytes(&self.positions, self.positions.len(), Vec::capacity)
+    }
+
+    /// Appends the index in the form [`InvertedIndex::read`] takes back.
+    pub fn write(&self, out: &mut Writer) {
+        out.str(&self.term_text);
+        out.words(&self.term_ends);
+        out.words(&self.document_frequency);
+        out.words(&self.postings_starts);
+        out.words(&self.positions_starts);
+        out.bytes(&self.postings);
+        out.bytes(&self.positions);
+        out.words(&self.field_factors);
+        out.u32(self.document_count);
+    }
+
+    /// An index as [`InvertedIndex::write`] wrote it, borrowing every buffer; `None` when the
+    /// bytes are not one (or their lists disagree, which would make lookups read out of range).
+    pub fn read(input: &mut Reader) -> Option<InvertedIndex> {
+        let mut index = InvertedIndex {
+            term_text: Cow::Borrowed(input.str()?),
+            term_ends: input.words()?,
+            document_frequency: input.words()?,
+            postings_starts: input.words()?,
+            positions_starts: input.words()?,
+            postings: Cow::Borrowed(input.bytes()?),
+            positions: Cow::Borrowed(input.bytes()?),
+            lookup: Words::default(),
+            field_factors: input.words()?,
+            document_count: input.u32()?,
+        };
+        let terms = index.term_ends.len();
+        let consistent = index.document_frequency.len() == terms
+            && index.postings_starts.len() == terms + 1
+            && index.positions_starts.len() == terms + 1
+            && index.field_factors.len() == index.document_count as usize * FIELD_COUNT;
+        if !consistent {
+            return None;
+        }
+        index.lookup = Words::Owned(index.hash_terms());
+        Some(index)
+    }
+
+    /// The exact-lookup table of the terms (see `lookup`).
+    fn hash_terms(&self) -> Vec<u64> {
+        let count = self.term_count();
+        let slots = (count * 2).next_power_of_two().max(2);
+        let mut lookup = vec![0u64; slots];
+        let mask = slots - 1;
+        for id in 0..count as u32 {
+            let hash = hash_str(self.term(id));
+            let mut slot = hash as usize & mask;
+            while lookup.get(slot).is_some_and(|&entry| entry != 0) {
+                slot = (slot + 1) & mask;
+            }
+            if let Some(entry) = lookup.get_mut(slot) {
+                *entry = (hash & !0xFFFF_FFFF) | (id as u64 + 1);
+            }
+        }
+        lookup
     }
 }
 
@@ -615,31 +792,18 @@ impl IndexBuilder {
             .collect();
 
         let mut index = InvertedIndex {
-            term_text,
-            term_ends,
-            document_frequency,
-            postings_starts,
-            positions_starts,
-            postings,
-            positions,
-            lookup: Vec::new(),
-            field_factors,
+            term_text: Cow::Owned(term_text),
+            term_ends: Words::Owned(term_ends),
+            document_frequency: Words::Owned(document_frequency),
+            postings_starts: Words::Owned(postings_starts),
+            positions_starts: Words::Owned(positions_starts),
+            postings: Cow::Owned(postings),
+            positions: Cow::Owned(positions),
+            lookup: Words::default(),
+            field_factors: Words::Owned(field_factors),
             document_count: self.document_count,
         };
-        let slots = (count * 2).next_power_of_two().max(2);
-        let mut lookup = vec![0u64; slots];
-        let mask = slots - 1;
-        for id in 0..count as u32 {
-            let hash = hash_str(index.term(id));
-            let mut slot = hash as usize & mask;
-            while lookup.get(slot).is_some_and(|&entry| entry != 0) {
-                slot = (slot + 1) & mask;
-            }
-            if let Some(entry) = lookup.get_mut(slot) {
-                *entry = (hash & !0xFFFF_FFFF) | (id as u64 + 1);
-            }
-        }
-        index.lookup = lookup;
+        index.lookup = Words::Owned(index.hash_terms());
         index
     }
 }

@@ -1,7 +1,11 @@
 //! Full-text search over the catalog: index building, queries, ranking, facets and snippets.
 //!
-//! [`SearchIndex::build`] indexes every listed (non-draft) article of a [`Catalog`]:
+//! A [`SearchIndexBuilder`] indexes articles one [`Document`] at a time:
 //! title, summary, headings, body, authors, publication and tags, each as its own field.
+//! [`crate::catalog::Catalog::search_index`] gives the index of a catalog's listed (non-draft)
+//! articles: for the bundled articles, the index `build.rs` built with this same code and
+//! wrote as bytes ([`SearchIndex::to_bytes`], read back in place by [`SearchIndex::from_static_bytes`]),
+//! so the viewer never builds one; for other catalogs, one built on first use.
 //! [`SearchIndex::search`] answers one query with [`SearchOptions`] (filters, sort, page)
 //! and returns small serialisable [`SearchResults`] for the web layer to pass to JS.
 //!
@@ -20,9 +24,9 @@
 //! [`SearchResults::suggestion`] (the query with that word replaced).
 //!
 //! The index keeps no article text: snippets are cut from the text that an
-//! [`ArticleTexts`] (the catalog, which re-parses the article) gives for each hit shown.
-//! That keeps the index smaller than the corpus; only the hits on the requested page cost a parse,
-//! so keep pages small ([`DEFAULT_LIMIT`] is 10). An empty query returns no snippets (the library
+//! [`ArticleTexts`] (the catalog: the plain text `build.rs` prepared, or the article parsed
+//! again) gives for each hit shown. That keeps the index smaller than the corpus; only the hits
+//! on the requested page need their text, so keep pages small ([`DEFAULT_LIMIT`] is 10). An empty query returns no snippets (the library
 //! shows each [`Entry::excerpt`]) and lists every article the filters allow, with facet counts:
 //! the library view can use the same call.
 //!
@@ -30,24 +34,31 @@
 //! string with offsets, so the web layer escapes each segment and wraps marked ones in `<mark>`
 //! without converting UTF-8 offsets to UTF-16; dates are ISO strings.
 //!
-//! This module is pure: it must not name any browser crate.
+//! This module is pure: it must not name any browser crate. It must not name the catalog
+//! either: `build.rs` compiles it (through `#[path]`, beside `src/article/`) to build the
+//! bundled articles' index.
 
 pub mod fold;
 pub mod index;
 pub mod query;
 pub mod snippet;
+pub mod store;
 pub mod tokenize;
 
 use crate::article::{text, Article, Body, DateTime, NewsBlock};
-use crate::catalog::{ArticleId, Catalog, Entry};
 use index::{
     keep_first_ids, sort_ids, DocNumber, Field, FxBuildHasher, IndexBuilder, InvertedIndex,
     POSITION_GAP,
 };
 use query::{one_edit_terms, parse_query, Clause};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::HashMap;
+use store::{Reader, Writer};
+
+/// An article's id in its catalog: the same number as `catalog::ArticleId`.
+pub type ArticleId = usize;
 
 pub use snippet::{Segment, Snippet};
 
@@ -63,6 +74,8 @@ const TYPO_FACTOR: f32 = 0.5;
 const MAX_CLAUSES: usize = 32;
 /// Default page size.
 pub const DEFAULT_LIMIT: usize = 10;
+/// Most years after the first dated article's that the year facet counts.
+const MAX_YEAR_SPAN: i32 = 500;
 
 /// How results are ordered.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -172,12 +185,6 @@ pub trait ArticleTexts {
     fn article_text(&self, id: ArticleId) -> Option<String>;
 }
 
-impl ArticleTexts for Catalog {
-    fn article_text(&self, id: ArticleId) -> Option<String> {
-        self.article(id).map(|article| text::plain_text(&article))
-    }
-}
-
 impl ArticleTexts for [Document] {
     fn article_text(&self, id: ArticleId) -> Option<String> {
         self.iter()
@@ -256,19 +263,31 @@ pub struct Document {
 }
 
 impl Document {
-    /// The indexed parts of a parsed article and its catalog entry.
-    pub fn from_article(entry: &Entry, article: &Article) -> Document {
+    /// The indexed parts of a parsed article, with its id and slug in the catalog.
+    pub fn from_article(id: ArticleId, slug: &str, article: &Article) -> Document {
+        Document::from_article_text(id, slug, article, text::plain_text(article))
+    }
+
+    /// Like [`Document::from_article`], for a caller that already has the article's
+    /// [`text::plain_text`] (the catalog computes it for the excerpt): the Markdown is not parsed again for it.
+    pub fn from_article_text(
+        id: ArticleId,
+        slug: &str,
+        article: &Article,
+        plain_text: String,
+    ) -> Document {
+        let meta = &article.meta;
         Document {
-            id: entry.id,
-            slug: entry.slug.clone(),
-            title: entry.title.clone(),
-            summary: article.meta.summary.clone(),
+            id,
+            slug: slug.to_string(),
+            title: meta.title.clone(),
+            summary: meta.summary.clone(),
             headings: headings(article),
-            body: text::plain_text(article),
-            authors: entry.authors.clone(),
-            publication: entry.publication.clone(),
-            tags: entry.tags.clone(),
-            date: entry.date,
+            body: plain_text,
+            authors: meta.authors.clone(),
+            publication: meta.publication.clone(),
+            tags: meta.tags.clone(),
+            date: meta.date,
         }
     }
 }
@@ -325,10 +344,11 @@ fn may_have_headings(markdown: &str) -> bool {
 }
 
 /// What the index keeps of each document.
+#[derive(PartialEq)]
 struct DocInfo {
     id: ArticleId,
-    slug: String,
-    title: String,
+    slug: Cow<'static, str>,
+    title: Cow<'static, str>,
     publication: Option<u32>,
     /// Range in `SearchIndex::document_tags`.
     tags: (u32, u32),
@@ -338,12 +358,16 @@ struct DocInfo {
 }
 
 /// A facet value: folded key for matching, first spelling seen for display.
+#[derive(PartialEq)]
 struct FacetValue {
-    key: String,
-    label: String,
+    key: Cow<'static, str>,
+    label: Cow<'static, str>,
 }
 
 /// The search index of a catalog.
+///
+/// Two indexes are equal when they hold the same data, whether built here or read from bytes.
+#[derive(Default, PartialEq)]
 pub struct SearchIndex {
     index: InvertedIndex,
     documents: Vec<DocInfo>,
@@ -381,17 +405,6 @@ const CLAUSE_TYPO: u8 = 1;
 const CLAUSE_EXACT: u8 = 2;
 
 impl SearchIndex {
-    /// Indexes every listed article of the catalog (drafts are not searchable).
-    pub fn build(catalog: &Catalog) -> SearchIndex {
-        let mut builder = SearchIndexBuilder::default();
-        for entry in catalog.listed() {
-            if let Some(article) = catalog.article(entry.id) {
-                builder.add(&Document::from_article(entry, &article));
-            }
-        }
-        builder.finish()
-    }
-
     /// Indexes the given documents (for tests and for embedders with their own articles).
     pub fn from_documents(documents: &[Document]) -> SearchIndex {
         let mut builder = SearchIndexBuilder::default();
@@ -420,20 +433,164 @@ impl SearchIndex {
         let documents: usize = self
             .documents
             .iter()
-            .map(|d| d.slug.capacity() + d.title.capacity())
+            .map(|d| cow_bytes(&d.slug) + cow_bytes(&d.title))
             .sum::<usize>()
             + self.documents.capacity() * std::mem::size_of::<DocInfo>();
         let facets: usize = self
             .publications
             .iter()
             .chain(&self.tags)
-            .map(|v| v.key.capacity() + v.label.capacity() + std::mem::size_of::<FacetValue>())
+            .map(|v| cow_bytes(&v.key) + cow_bytes(&v.label) + std::mem::size_of::<FacetValue>())
             .sum();
         self.index.memory_bytes()
             + documents
             + facets
             + self.document_tags.capacity() * 4
             + self.alphabet.capacity() * 4
+    }
+
+    /// The index as bytes, for [`SearchIndex::from_static_bytes`] (`build.rs` writes the
+    /// bundled articles' index so).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Writer::new();
+        self.index.write(&mut out);
+        out.u32(self.documents.len() as u32);
+        for document in &self.documents {
+            out.u32(document.id as u32);
+            out.str(&document.slug);
+            out.str(&document.title);
+            out.u32(document.publication.unwrap_or(u32::MAX));
+            out.u32(document.tags.0);
+            out.u32(document.tags.1);
+            match document.date {
+                None => out.u32(0),
+                Some(date) => {
+                    out.u32(1);
+                    out.u32(date.year as u32);
+                    out.u32(date.month as u32);
+                    out.u32(date.day as u32);
+                    match date.time {
+                        None => out.u32(u32::MAX),
+                        Some((hour, minute)) => out.u32((hour as u32) << 8 | minute as u32),
+                    }
+                }
+            }
+            out.u32(document.title_rank);
+        }
+        for values in [&self.publications, &self.tags] {
+            out.u32(values.len() as u32);
+            for value in values {
+                out.str(&value.key);
+                out.str(&value.label);
+            }
+        }
+        out.u32(self.document_tags.len() as u32);
+        for &tag in &self.document_tags {
+            out.u32(tag);
+        }
+        out.u32(self.alphabet.len() as u32);
+        for &c in &self.alphabet {
+            out.u32(c as u32);
+        }
+        out.u32(self.first_year as u32);
+        out.u32(self.last_year as u32);
+        out.finish()
+    }
+
+    /// The index that [`SearchIndex::to_bytes`] wrote, borrowing its buffers and strings from
+    /// `bytes` rather than copying them; `None` when `bytes` are not such an index.
+    pub fn from_static_bytes(bytes: &'static [u8]) -> Option<SearchIndex> {
+        let mut input = Reader::new(bytes)?;
+        let index = InvertedIndex::read(&mut input)?;
+        let count = input.u32()? as usize;
+        // Every document takes at least 8 numbers: a count beyond that is not worth reserving.
+        let mut documents = Vec::with_capacity(count.min(bytes.len() / 32));
+        for _ in 0..count {
+            let id = input.u32()? as ArticleId;
+            let slug = Cow::Borrowed(input.str()?);
+            let title = Cow::Borrowed(input.str()?);
+            let publication = Some(input.u32()?).filter(|&p| p != u32::MAX);
+            let tags = (input.u32()?, input.u32()?);
+            let date = match input.u32()? {
+                0 => None,
+                _ => {
+                    let year = input.u32()? as i32;
+                    let month = u8::try_from(input.u32()?).ok()?;
+                    let day = u8::try_from(input.u32()?).ok()?;
+                    let time = match input.u32()? {
+                        u32::MAX => None,
+                        packed => Some((u8::try_from(packed >> 8).ok()?, packed as u8)),
+                    };
+                    Some(DateTime {
+                        year,
+                        month,
+                        day,
+                        time,
+                    })
+                }
+            };
+            documents.push(DocInfo {
+                id,
+                slug,
+                title,
+                publication,
+                tags,
+                date,
+                title_rank: input.u32()?,
+            });
+        }
+        let mut facet_values = || -> Option<Vec<FacetValue>> {
+            let count = input.u32()? as usize;
+            let mut values = Vec::with_capacity(count.min(bytes.len() / 8));
+            for _ in 0..count {
+                values.push(FacetValue {
+                    key: Cow::Borrowed(input.str()?),
+                    label: Cow::Borrowed(input.str()?),
+                });
+            }
+            Some(values)
+        };
+        let publications = facet_values()?;
+        let tags = facet_values()?;
+        let numbers = |input: &mut Reader| -> Option<Vec<u32>> {
+            let count = input.u32()? as usize;
+            let mut values = Vec::with_capacity(count.min(bytes.len() / 4));
+            for _ in 0..count {
+                values.push(input.u32()?);
+            }
+            Some(values)
+        };
+        let document_tags = numbers(&mut input)?;
+        let alphabet = numbers(&mut input)?
+            .into_iter()
+            .map(char::from_u32)
+            .collect::<Option<Vec<char>>>()?;
+        let first_year = input.u32()? as i32;
+        let last_year = input.u32()? as i32;
+        // The builder caps the span of years (see `finish`): more would make the counts huge.
+        let years_ok = last_year
+            .checked_sub(first_year)
+            .is_some_and(|span| (0..=MAX_YEAR_SPAN).contains(&span));
+        let consistent = input.is_done()
+            && years_ok
+            && index.document_count() as usize == documents.len()
+            && documents.iter().all(|d| {
+                d.tags.0 <= d.tags.1
+                    && d.tags.1 as usize <= document_tags.len()
+                    && d.publication
+                        .is_none_or(|p| (p as usize) < publications.len())
+            })
+            && document_tags.iter().all(|&t| (t as usize) < tags.len());
+        consistent.then_some(SearchIndex {
+            index,
+            documents,
+            publications,
+            tags,
+            document_tags,
+            alphabet,
+            first_year,
+            last_year,
+        })
     }
 
     /// Answers a query. `texts` gives the article text for the snippets of the hits returned.
@@ -550,12 +707,12 @@ impl SearchIndex {
                 };
                 Some(Hit {
                     id: document.id,
-                    slug: document.slug.clone(),
-                    title: document.title.clone(),
+                    slug: document.slug.to_string(),
+                    title: document.title.to_string(),
                     publication: document
                         .publication
                         .and_then(|p| self.publications.get(p as usize))
-                        .map(|p| p.label.clone()),
+                        .map(|p| p.label.to_string()),
                     date: document.date,
                     score: accumulator
                         .score
@@ -856,7 +1013,7 @@ impl SearchIndex {
                 values
                     .iter()
                     .enumerate()
-                    .filter(|(_, v)| keys.contains(&v.key))
+                    .filter(|(_, v)| keys.iter().any(|key| *key == v.key))
                     .map(|(i, _)| i as u32)
                     .collect(),
             )
@@ -889,7 +1046,7 @@ impl SearchIndex {
     ) -> Facets {
         let named = |values: &[FacetValue], counts: Vec<u32>, selected: &Option<Vec<u32>>| {
             let count_of = |value: u32| counts.get(value as usize).copied().unwrap_or(0);
-            let key_of = |value: u32| values.get(value as usize).map_or("", |v| v.key.as_str());
+            let key_of = |value: u32| values.get(value as usize).map_or("", |v| v.key.as_ref());
             let mut present: Vec<u32> = (0..counts.len() as u32)
                 .filter(|&v| count_of(v) > 0)
                 .collect();
@@ -903,7 +1060,7 @@ impl SearchIndex {
                 .into_iter()
                 .filter_map(|value| {
                     Some(FacetCount {
-                        value: values.get(value as usize)?.label.clone(),
+                        value: values.get(value as usize)?.label.to_string(),
                         count: count_of(value),
                         selected: selected.as_ref().is_some_and(|s| s.contains(&value)),
                     })
@@ -1034,8 +1191,10 @@ impl Filters {
     }
 }
 
-/// Builds a [`SearchIndex`] one document at a time, for a caller that already has each
-/// article parsed (building the catalog) and wants to avoid [`SearchIndex::build`]'s second parse.
+/// Builds a [`SearchIndex`] one document at a time, in the order given (which becomes the order
+/// of ties): `build.rs`, [`crate::catalog::Catalog::build_search_index`] and
+/// [`crate::catalog::Catalog::from_sources_indexed`] all add the listed articles in id order,
+/// so they build equal indexes.
 #[derive(Default)]
 pub struct SearchIndexBuilder {
     index: IndexBuilder,
@@ -1114,8 +1273,8 @@ impl SearchIndexBuilder {
         self.title_keys.push(fold::fold(&document.title));
         self.documents.push(DocInfo {
             id: document.id,
-            slug: document.slug.clone(),
-            title: document.title.clone(),
+            slug: Cow::Owned(document.slug.clone()),
+            title: Cow::Owned(document.title.clone()),
             publication,
             tags: (tags_start, self.document_tags.len() as u32),
             date: document.date,
@@ -1145,7 +1304,10 @@ impl SearchIndexBuilder {
             .filter_map(|d| d.date.map(|date| date.year));
         let first_year = years.clone().min().unwrap_or(0);
         // A stray far-off year (20222) must not make the counts huge; such years are not counted.
-        let last_year = years.max().unwrap_or(0).min(first_year.saturating_add(500));
+        let last_year = years
+            .max()
+            .unwrap_or(0)
+            .min(first_year.saturating_add(MAX_YEAR_SPAN));
         SearchIndex {
             first_year,
             last_year,
@@ -1176,8 +1338,18 @@ fn intern(
     let id = values.len() as u32;
     ids.insert(key.clone(), id);
     values.push(FacetValue {
-        key,
-        label: label.to_string(),
+        key: Cow::Owned(key),
+        label: Cow::Owned(label.to_string()),
     });
     Some(id)
+}
+
+/// Bytes a string of the index takes: its capacity when owned, its length when borrowed
+/// from static data (which is in memory too).
+#[allow(clippy::ptr_arg)] // Whether the `Cow` borrows is the point.
+fn cow_bytes(text: &Cow<'static, str>) -> usize {
+    match text {
+        Cow::Borrowed(text) => text.len(),
+        Cow::Owned(text) => text.capacity(),
+    }
 }

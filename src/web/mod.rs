@@ -9,7 +9,7 @@
 //! - `render_article(slug: string): string`: an article page as sanitised HTML; throws an `Error` for an unknown slug.
 //! - `mount(element: Element): Viewer`: the whole viewer, router included, inside `element`.
 //! - `search(query: string, options?: SearchOptions): SearchResults`: full-text search over the
-//!   bundle (the index is built on the first call), results as plain objects.
+//!   bundle (the index `build.rs` built, read on the first call), results as plain objects.
 //!
 //! The start function mounts the viewer into the page's `#folio` element when there is one.
 //!
@@ -196,7 +196,7 @@ pub fn render_article(slug: &str) -> Result<String, JsValue> {
 }
 
 /// Searches the bundled articles: `options` (filters, sort, page) may be left out.
-/// The index is built on the first call (or already by the library view).
+/// The index, built with the site, is read on the first call (or already by the library view).
 /// Throws an `Error` when `options` is not a `SearchOptions`.
 #[wasm_bindgen(unchecked_return_type = "SearchResults")]
 pub fn search(

@@ -1,10 +1,9 @@
 //! The search on the page: the library's search box, results, facets and sort, the
 //! state in the URL, and the highlight of a query's words in an article opened from a result.
 //!
-//! The index is built once per page, lazily: after the library's first paint (an animation
-//! frame, then tasks of a few milliseconds each, so input stays responsive), or at once when
-//! the URL already asks for a search or the reader types before it is done, so the first
-//! view is never delayed by it. Typing runs the query synchronously, at most once per animation
+//! The index comes from the catalog ([`Catalog::search_index`]): for the bundled articles,
+//! the one `build.rs` built, read in place, so search is ready with the library's first paint
+//! (a catalog of sources, in tests, builds its index there on first use). Typing runs the query synchronously, at most once per animation
 //! frame, and replaces the history entry (one entry per search, not per keystroke); a change
 //! of facet or sort adds an entry, so back and forward step through them. The HTML comes from
 //! [`crate::render::search_view`], which escapes every article string.
@@ -16,10 +15,7 @@
 use crate::catalog::Catalog;
 use crate::render::search_view::{self, SearchState, PAGE_SIZE};
 use crate::render::views::Route;
-use crate::search::{
-    CachedTexts, Document as SearchDocument, SearchIndex, SearchIndexBuilder, SearchOptions,
-    SearchResults, TextCache,
-};
+use crate::search::{CachedTexts, SearchOptions, SearchResults, TextCache};
 use crate::web::app::catalog;
 use crate::web::dom::EventListener;
 use crate::web::trusted_html;
@@ -33,80 +29,14 @@ use web_sys::{
 };
 
 thread_local! {
-    /// The index of the catalog last searched, built on first use, kept with a weak handle
-    /// on that catalog: a viewer mounted with another catalog (an embedder's, or a test's)
-    /// gets its own index. The weak handle keeps the catalog's address from being reused.
-    static INDEX: RefCell<Option<(Weak<Catalog>, Rc<SearchIndex>)>> = const { RefCell::new(None) };
-    /// An index being built in slices after the first paint: the builder and the next article.
-    static PENDING: RefCell<Option<(Weak<Catalog>, SearchIndexBuilder, usize)>> = const { RefCell::new(None) };
-    /// Texts of recent hits, so typing does not re-parse the same articles for snippets.
+    /// Texts of recent hits, so typing does not re-parse the same articles for snippets
+    /// (in a catalog of sources; the bundled catalog's texts are prepared).
     static TEXTS: TextCache = TextCache::new();
-}
-
-/// The search index of `catalog`, built the first time it is asked for
-/// (finishing a build started in slices, if there is one).
-fn index_of(catalog: &Rc<Catalog>) -> Rc<SearchIndex> {
-    build_slice(catalog, f64::INFINITY);
-    INDEX.with(|index| {
-        let mut index = index.borrow_mut();
-        match index.as_ref() {
-            Some((built_for, built)) if built_for.ptr_eq(&Rc::downgrade(catalog)) => {
-                Rc::clone(built)
-            }
-            _ => {
-                let built = Rc::new(SearchIndex::build(catalog));
-                index.replace((Rc::downgrade(catalog), Rc::clone(&built)));
-                built
-            }
-        }
-    })
-}
-
-/// Indexes articles of `catalog` for about `budget_ms` milliseconds, so that a large library
-/// does not block input while its index is built. Returns true once the index is ready.
-fn build_slice(catalog: &Rc<Catalog>, budget_ms: f64) -> bool {
-    if index_ready(catalog) {
-        return true;
-    }
-    let key = Rc::downgrade(catalog);
-    let started = js_sys::Date::now();
-    let ids: Vec<_> = catalog.listed().map(|entry| entry.id).collect();
-    let Ok(pending) = PENDING.try_with(|p| p.borrow_mut().take()) else {
-        return false;
-    };
-    let (mut builder, mut next) = match pending {
-        Some((built_for, builder, next)) if built_for.ptr_eq(&key) => (builder, next),
-        _ => (SearchIndexBuilder::new(), 0),
-    };
-    while let Some(&id) = ids.get(next) {
-        if let (Some(entry), Some(article)) = (catalog.entry(id), catalog.article(id)) {
-            builder.add(&SearchDocument::from_article(entry, &article));
-        }
-        next += 1;
-        if js_sys::Date::now() - started >= budget_ms {
-            break;
-        }
-    }
-    if next < ids.len() {
-        PENDING.with(|p| p.replace(Some((key, builder, next))));
-        return false;
-    }
-    let built = Rc::new(builder.finish());
-    INDEX.with(|index| index.replace(Some((key, built))));
-    true
-}
-
-/// Whether the index of `catalog` has been built yet.
-fn index_ready(catalog: &Rc<Catalog>) -> bool {
-    let key = Rc::downgrade(catalog);
-    INDEX.with(
-        |index| matches!(index.borrow().as_ref(), Some((built_for, _)) if built_for.ptr_eq(&key)),
-    )
 }
 
 /// Runs one search over `catalog`.
 fn run_in(catalog: &Rc<Catalog>, query: &str, options: &SearchOptions) -> SearchResults {
-    let index = index_of(catalog);
+    let index = catalog.search_index();
     TEXTS.with(|cache| {
         let texts = CachedTexts {
             texts: catalog.as_ref(),
@@ -121,10 +51,6 @@ pub fn run(query: &str, options: &SearchOptions) -> SearchResults {
     run_in(&catalog(), query, options)
 }
 
-/// Time given to each slice of a background index build: under the 50 ms of a "long task",
-/// so a key pressed meanwhile waits no longer than that.
-const BUILD_SLICE_MS: f64 = 40.0;
-
 /// The search of one viewer.
 pub struct SearchUi {
     /// The catalog of the viewer this search belongs to.
@@ -138,10 +64,6 @@ pub struct SearchUi {
     /// A query is waiting for the next animation frame.
     frame_pending: Cell<bool>,
     on_frame: OnceCell<Closure<dyn FnMut()>>,
-    /// Builds the index after the first paint.
-    on_idle_frame: OnceCell<Closure<dyn FnMut()>>,
-    on_idle_task: OnceCell<Closure<dyn FnMut()>>,
-    build_scheduled: Cell<bool>,
 }
 
 impl SearchUi {
@@ -161,9 +83,6 @@ impl SearchUi {
                 limit: Cell::new(PAGE_SIZE),
                 frame_pending: Cell::new(false),
                 on_frame: OnceCell::new(),
-                on_idle_frame: OnceCell::new(),
-                on_idle_task: OnceCell::new(),
-                build_scheduled: Cell::new(false),
             };
             let on_frame = {
                 let weak = weak.clone();
@@ -174,32 +93,7 @@ impl SearchUi {
                     }
                 })
             };
-            let on_idle_task = {
-                let weak = weak.clone();
-                Closure::<dyn FnMut()>::new(move || {
-                    if let Some(ui) = weak.upgrade() {
-                        ui.build_in_background();
-                    }
-                })
-            };
-            let on_idle_frame = {
-                let weak = weak.clone();
-                Closure::<dyn FnMut()>::new(move || {
-                    if let Some(ui) = weak.upgrade() {
-                        if let Some(task) = ui.on_idle_task.get() {
-                            let _ = ui
-                                .window
-                                .set_timeout_with_callback_and_timeout_and_arguments_0(
-                                    task.as_ref().unchecked_ref(),
-                                    0,
-                                );
-                        }
-                    }
-                })
-            };
             let _ = ui.on_frame.set(on_frame);
-            let _ = ui.on_idle_task.set(on_idle_task);
-            let _ = ui.on_idle_frame.set(on_idle_frame);
             ui
         })
     }
@@ -263,12 +157,11 @@ impl SearchUi {
         let asked = !state.is_empty();
         self.state.replace(state);
         if asked {
-            // The reader came for these results: build now rather than show the wrong list.
-            self.build_and_show();
-        } else if !index_ready(&self.catalog) {
-            self.schedule_build();
-        } else {
             self.refresh();
+        } else {
+            // The library already lists every article: only the facets and the count are
+            // added, so the cards stay, and with them the reader's focus and read marks.
+            self.show_results(false);
         }
         Ok(())
     }
@@ -322,44 +215,6 @@ impl SearchUi {
         let mut selector = String::from(".");
         selector.push_str(class);
         self.view.query_selector(&selector).ok().flatten()
-    }
-
-    fn schedule_build(&self) {
-        if self.build_scheduled.replace(true) {
-            return;
-        }
-        if let Some(frame) = self.on_idle_frame.get() {
-            let _ = self
-                .window
-                .request_animation_frame(frame.as_ref().unchecked_ref());
-        }
-    }
-
-    fn build_and_show(&self) {
-        index_of(&self.catalog);
-        self.refresh();
-    }
-
-    /// Builds the index after the first paint, in slices of a few milliseconds between
-    /// which input is handled. When the library is still the plain list, only the facets
-    /// and the count are added: the cards stay, and with them the reader's focus and read marks.
-    fn build_in_background(&self) {
-        if !build_slice(&self.catalog, BUILD_SLICE_MS) {
-            if let Some(task) = self.on_idle_task.get() {
-                let _ = self
-                    .window
-                    .set_timeout_with_callback_and_timeout_and_arguments_0(
-                        task.as_ref().unchecked_ref(),
-                        0,
-                    );
-            }
-            return;
-        }
-        if self.state.borrow().is_empty() {
-            self.show_results(false);
-        } else {
-            self.refresh();
-        }
     }
 
     fn on_input(&self, event: &Event) {
