@@ -273,7 +273,7 @@ struct PreparedCorpus {
 /// crate changed (one shared folder would rebuild each corpus whenever the other was built).
 /// wasm-opt is skipped for these builds: on modules of 6 and 58 MB (the articles are data)
 /// it takes one to two minutes each here, and it does not change the speed of the search
-/// code measurably (BENCHMARKS.md, "Search benchmark builds").
+/// code measurably (BENCHMARKS.md, "Search benchmark: corpora, queries and builds").
 fn prepare_corpus(
     toolbox: &mut Toolbox,
     plan: &CorpusPlan,
