@@ -1,17 +1,23 @@
 //! Native timings for `cargo xtask bench`: parse, render and search-index build on the
 //! seed article, the Markdown showcase and a generated 1 MB article; a repeat-and-median harness.
+//! Then search on whole corpora (issue 4): index build, index memory and query latency.
 //!
-//! `cargo bench --bench native -- [--write-article PATH]` prints one JSON line per
-//! figure (`{"input":…,"step":…,"bytes":…,"median_ms":…,"runs":…}`) and, with
-//! `--write-article`, first writes the generated 1 MB article to PATH so the browser
+//! `cargo bench --bench native -- [--write-article PATH] [--queries FILE] [--search-corpus DIR]…`
+//! prints one JSON line per figure (`{"input":…,"step":…,"bytes":…,"median_ms":…,"runs":…}`)
+//! and, with `--write-article`, first writes the generated 1 MB article to PATH so the browser
 //! benchmark renders exactly the same text.
+//! Each `--search-corpus` folder (a `cargo xtask gen-corpus` output) adds one JSON line with
+//! `"corpus"` set: see [`search_corpus`]; `--queries` names the query file (one `kind query`
+//! a line, `#` comments: tests/bench/queries.txt), which the browser benchmark runs too.
 
 use folio::article::parse_article;
+use folio::article::slug::assign_slugs;
 use folio::catalog::{bundled_files, Catalog, Source};
 use folio::render::{render_body, BodyOptions};
-use folio::search::{Document, SearchIndex};
+use folio::search::{CachedTexts, Document, SearchIndex, SearchOptions, Sort, TextCache};
 use std::borrow::Cow;
 use std::hint::black_box;
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 /// Each figure is the median of at least this many runs…
@@ -31,6 +37,21 @@ fn main() {
             eprintln!("cannot write {path}: {error}");
             std::process::exit(1);
         }
+    }
+    let queries = match option_values(&args, "--queries").first() {
+        Some(path) => match std::fs::read_to_string(path) {
+            Ok(text) => parse_queries(&text),
+            Err(error) => {
+                eprintln!("cannot read {path}: {error}");
+                std::process::exit(1);
+            }
+        },
+        None => Vec::new(),
+    };
+    let corpora = option_values(&args, "--search-corpus");
+    if !corpora.is_empty() && queries.is_empty() {
+        eprintln!("--search-corpus needs --queries FILE with at least one query");
+        std::process::exit(2);
     }
     let mut inputs: Vec<(&str, String, Vec<u8>)> = Vec::new();
     for file in bundled_files() {
@@ -93,6 +114,235 @@ fn main() {
             bytes.len()
         );
     }
+    for dir in corpora {
+        match search_corpus(Path::new(dir), &queries) {
+            Ok(line) => println!("{line}"),
+            Err(error) => {
+                eprintln!("search corpus {dir}: {error}");
+                std::process::exit(1);
+            }
+        }
+    }
+}
+
+/// Every value given to `name` (`--name VALUE`, repeatable).
+fn option_values<'a>(args: &'a [String], name: &str) -> Vec<&'a str> {
+    args.iter()
+        .zip(args.iter().skip(1))
+        .filter(|(flag, _)| *flag == name)
+        .map(|(_, value)| value.as_str())
+        .collect()
+}
+
+/// The queries of a query file: `(kind, query)` for each line that is neither blank nor a `#` comment.
+fn parse_queries(text: &str) -> Vec<(String, String)> {
+    text.lines()
+        .filter(|line| !line.trim().is_empty() && !line.starts_with('#'))
+        .filter_map(|line| line.split_once(' '))
+        .map(|(kind, query)| (kind.to_string(), query.to_string()))
+        .collect()
+}
+
+/// Builds of a whole corpus's index are timed (their median) as long as this time lasts, at least once:
+/// at 10,000 articles one build takes seconds, and the whole bench suite must stay under ten minutes.
+const CORPUS_BUILD_TIME: Duration = Duration::from_secs(3);
+/// Measured passes over the query set, after one warm-up pass (the browser makes as many).
+const QUERY_PASSES: usize = 3;
+
+/// Search on the corpus in `dir`, as one JSON line:
+/// - `build_ms`: [`Catalog::build_search_index`] on a catalog of the corpus, which parses each
+///   article again (the browser's catalog holds them parsed at build time), median of
+///   `build_runs` (as many as fit in [`CORPUS_BUILD_TIME`]); `index_only_ms`: the same from
+///   the documents already extracted;
+/// - `memory_bytes` ([`SearchIndex::memory_bytes`]) beside `corpus_bytes` (the article files)
+///   and `text_bytes` (their plain text);
+/// - per query, the median of [`QUERY_PASSES`] passes over the whole set (so a query's
+///   repeats do not find its snippets' texts still cached), with the search box's options and
+///   its text cache; `p50_ms`, `p95_ms` and `max_ms` over the queries, in all and by kind,
+///   with the number of queries of each kind that found nothing, the slowest queries, and the
+///   `surprises`: queries whose outcome belies their kind (a no-hit query that found something).
+fn search_corpus(dir: &Path, queries: &[(String, String)]) -> Result<String, String> {
+    let mut files = Vec::new();
+    collect_files(dir, dir, &mut files)?;
+    files.sort();
+    let corpus_bytes: usize = files.iter().map(|(_, bytes)| bytes.len()).sum();
+    let paths: Vec<&str> = files.iter().map(|(path, _)| path.as_str()).collect();
+    let slugs: Vec<String> = assign_slugs(&paths).into_iter().map(|a| a.slug).collect();
+    let sources: Vec<Source> = files
+        .into_iter()
+        .zip(slugs)
+        .map(|((path, bytes), slug)| Source {
+            path: Cow::Owned(path),
+            slug: Cow::Owned(slug),
+            bytes: Cow::Owned(bytes),
+        })
+        .collect();
+    let articles = sources.len();
+    let catalog = Catalog::from_sources(sources);
+
+    let started = Instant::now();
+    let index = catalog.build_search_index();
+    let mut build_times = vec![started.elapsed().as_secs_f64() * 1000.0];
+    while started.elapsed() < CORPUS_BUILD_TIME {
+        let run = Instant::now();
+        black_box(catalog.build_search_index());
+        build_times.push(run.elapsed().as_secs_f64() * 1000.0);
+    }
+    let documents: Vec<Document> = catalog
+        .listed()
+        .filter_map(|entry| {
+            Some(Document::from_article(
+                entry.id,
+                &entry.slug,
+                &catalog.article(entry.id)?,
+            ))
+        })
+        .collect();
+    let text_bytes: usize = documents.iter().map(|document| document.body.len()).sum();
+    let mut index_times = Vec::new();
+    let started = Instant::now();
+    while index_times.is_empty() || started.elapsed() < CORPUS_BUILD_TIME {
+        let run = Instant::now();
+        black_box(SearchIndex::from_documents(&documents));
+        index_times.push(run.elapsed().as_secs_f64() * 1000.0);
+    }
+    drop(documents);
+
+    let options = SearchOptions {
+        sort: Sort::Relevance,
+        limit: 20,
+        ..SearchOptions::default()
+    };
+    let cache = TextCache::new();
+    let texts = CachedTexts {
+        texts: &catalog,
+        cache: &cache,
+    };
+    let mut samples = vec![Vec::with_capacity(QUERY_PASSES); queries.len()];
+    let mut totals = vec![0u32; queries.len()];
+    for pass in 0..=QUERY_PASSES {
+        for (number, (_, query)) in queries.iter().enumerate() {
+            let run = Instant::now();
+            let results = index.search(&texts, query, &options);
+            let elapsed = run.elapsed().as_secs_f64() * 1000.0;
+            if let (Some(list), true) = (samples.get_mut(number), pass > 0) {
+                list.push(elapsed);
+            }
+            if let Some(total) = totals.get_mut(number) {
+                *total = results.total;
+            }
+        }
+    }
+    let medians: Vec<f64> = samples.iter_mut().map(|list| median(list)).collect();
+    let mut kinds: Vec<&str> = Vec::new();
+    for (kind, _) in queries {
+        if !kinds.contains(&kind.as_str()) {
+            kinds.push(kind);
+        }
+    }
+    let by_kind: serde_json::Map<String, serde_json::Value> = kinds
+        .iter()
+        .map(|&kind| {
+            let picked: Vec<usize> = (0..queries.len())
+                .filter(|&i| queries.get(i).is_some_and(|(k, _)| k == kind))
+                .collect();
+            let times: Vec<f64> = picked
+                .iter()
+                .filter_map(|&i| medians.get(i).copied())
+                .collect();
+            let without_hits = picked
+                .iter()
+                .filter(|&&i| totals.get(i) == Some(&0))
+                .count();
+            (kind.to_string(), latency_json(&times, Some(without_hits)))
+        })
+        .collect();
+    let mut slowest: Vec<(f64, &str)> = medians
+        .iter()
+        .zip(queries)
+        .map(|(&time, (_, query))| (time, query.as_str()))
+        .collect();
+    slowest.sort_by(|a, b| b.0.total_cmp(&a.0));
+    slowest.truncate(5);
+    // Queries whose outcome belies their kind: a `none` query that found something, or another that found nothing.
+    let surprises: Vec<&str> = queries
+        .iter()
+        .zip(&totals)
+        .filter(|((kind, _), &total)| (kind == "none") != (total == 0))
+        .map(|((_, query), _)| query.as_str())
+        .collect();
+    let line = serde_json::json!({
+        "corpus": dir.file_name().map(|name| name.to_string_lossy().into_owned()),
+        "articles": articles,
+        "indexed": index.len(),
+        "terms": index.term_count(),
+        "corpus_bytes": corpus_bytes,
+        "text_bytes": text_bytes,
+        "memory_bytes": index.memory_bytes(),
+        "build_ms": median(&mut build_times),
+        "build_runs": build_times.len(),
+        "index_only_ms": median(&mut index_times),
+        "queries": latency_json(&medians, None),
+        "kinds": by_kind,
+        "passes": QUERY_PASSES,
+        "surprises": surprises,
+        "slowest": slowest.iter().map(|(time, query)| serde_json::json!({"query": query, "ms": time})).collect::<Vec<_>>(),
+    });
+    Ok(line.to_string())
+}
+
+/// `{count, p50_ms, p95_ms, max_ms}` of query times, and `without_hits` when given.
+fn latency_json(times: &[f64], without_hits: Option<usize>) -> serde_json::Value {
+    let mut sorted = times.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let mut value = serde_json::json!({
+        "count": sorted.len(),
+        "p50_ms": percentile(&sorted, 0.50),
+        "p95_ms": percentile(&sorted, 0.95),
+        "max_ms": sorted.last().copied().unwrap_or_default(),
+    });
+    if let (Some(count), Some(object)) = (without_hits, value.as_object_mut()) {
+        object.insert("without_hits".into(), count.into());
+    }
+    value
+}
+
+/// The value at rank `p` (nearest rank) of sorted values; the browser benchmark uses the same rule.
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    let rank = (p * sorted.len() as f64).ceil() as usize;
+    sorted
+        .get(rank.saturating_sub(1))
+        .copied()
+        .unwrap_or_default()
+}
+
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied().unwrap_or_default()
+}
+
+/// Every article file below `dir`, as (`articles/` + path relative to `root`, bytes).
+fn collect_files(root: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) -> Result<(), String> {
+    let entries = std::fs::read_dir(dir).map_err(|error| format!("{}: {error}", dir.display()))?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect_files(root, &path, out)?;
+            continue;
+        }
+        let relative = path
+            .strip_prefix(root)
+            .unwrap_or(&path)
+            .to_string_lossy()
+            .replace('\\', "/");
+        let shown = format!("articles/{relative}");
+        if folio::article::format_for_path(&shown).is_none() {
+            continue;
+        }
+        let bytes = std::fs::read(&path).map_err(|error| format!("{}: {error}", path.display()))?;
+        out.push((shown, bytes));
+    }
+    Ok(())
 }
 
 /// The committed broken-input fixtures (every article file below `dir`), by name.

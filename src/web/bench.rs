@@ -5,10 +5,14 @@
 //! - Folio's whole pipeline on a Markdown text: parse (front matter included), render,
 //!   sanitise when the article carries raw HTML, and move the nodes into an element;
 //! - the floor: plain pulldown-cmark `push_html` of the same text, no sanitising,
-//!   whose string the page assigns to `innerHTML` itself.
+//!   whose string the page assigns to `innerHTML` itself;
+//! - the search index of the bundled catalog built at run time ([`bench_search_build`]),
+//!   whatever index the viewer itself uses, so the figure survives a prebuilt index.
 
 use crate::article::{markdown, parse_article};
+use crate::web::error::js_error;
 use crate::web::view::body_fragment;
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use web_sys::Element;
 
@@ -30,4 +34,57 @@ pub fn bench_render_floor(text: &str) -> String {
     let mut html = String::with_capacity(text.len() + text.len() / 4);
     pulldown_cmark::html::push_html(&mut html, markdown::parser(text));
     html
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// `performance.now()`: sub-millisecond, where `Date.now()` counts whole milliseconds.
+    #[wasm_bindgen(js_namespace = performance, js_name = now)]
+    fn performance_now() -> f64;
+}
+
+/// What [`bench_search_build`] measured.
+#[derive(Serialize)]
+struct SearchBuildFigures {
+    /// Articles in the bundled catalog, drafts included.
+    articles: usize,
+    /// Articles in the index (drafts are not searchable).
+    indexed: usize,
+    terms: usize,
+    /// [`SearchIndex::memory_bytes`] of the last index built.
+    memory_bytes: usize,
+    /// The first use of the bundled catalog on this page (0 when something used it before).
+    catalog_ms: f64,
+    /// Each build, in milliseconds.
+    build_ms: Vec<f64>,
+}
+
+/// Builds the search index of the bundled catalog `runs` times (at least once), at run time,
+/// as [`crate::catalog::Catalog::build_search_index`] does it: each build's time, and the size of the index.
+/// Each index is dropped before the next build, so memory holds one at a time.
+#[wasm_bindgen]
+pub fn bench_search_build(runs: u32) -> Result<JsValue, JsValue> {
+    let started = performance_now();
+    let catalog = crate::web::app::catalog();
+    let catalog_ms = performance_now() - started;
+    let mut build_ms = Vec::new();
+    let mut figures = (0, 0, 0);
+    for _ in 0..runs.max(1) {
+        let started = performance_now();
+        let index = catalog.build_search_index();
+        build_ms.push(performance_now() - started);
+        figures = (index.len(), index.term_count(), index.memory_bytes());
+    }
+    let (indexed, terms, memory_bytes) = figures;
+    let result = SearchBuildFigures {
+        articles: catalog.entries().len(),
+        indexed,
+        terms,
+        memory_bytes,
+        catalog_ms,
+        build_ms,
+    };
+    result
+        .serialize(&serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true))
+        .map_err(js_error)
 }

@@ -3,9 +3,12 @@
 //
 //   node tests/bench/bench.mjs CONFIG.json
 //
-// CONFIG: { siteUrl, siteDir, runs, pipelineRuns, nativeFile, out, seedTitle, seedText, only }
+// CONFIG: { siteUrl, siteDir, runs, pipelineRuns, nativeFile, out, seedTitle, seedText, only,
+//           search: { queriesFile, corpora: [{ name, folder, articles, corpusBytes, startupRuns, buildRuns, typing }],
+//                     passes, typed, typingDelayMs, longTaskRuns } }
 // - only: "pipeline" runs just the 1 MB pipeline comparison and prints its table.
-// - siteUrl serves siteDir: the shipped release build at /, the bench build at /bench/.
+// - siteUrl serves siteDir: the shipped release build at /, the bench build at /bench/,
+//   and for each corpus the site with the bench build of that corpus at /<folder>/.
 // - nativeFile holds the native benchmark's JSON lines; out is where BENCHMARKS.md goes.
 //
 // Measured, each in the same run as what it is compared with:
@@ -15,12 +18,16 @@
 // (b) Folio's pipeline (parse, render, sanitise, insert) on a 1 MB article, against the
 //     floor (pulldown-cmark push_html + innerHTML, same wasm) and marked + innerHTML;
 // (c) every file the seed article page loads, raw and brotli;
-// (d) wasm memory after the library and one article; long tasks while opening the seed.
+// (d) wasm memory after the library and one article; long tasks over cold loads of the seed;
+// (e) search on generated corpora (search.mjs) beside the native figures of the same queries;
+// (f) long tasks while opening the seed from the library and while typing (longtasks.mjs).
 import { chromium } from 'playwright-core';
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { brotliCompressSync, constants } from 'node:zlib';
+import { readQueries, searchCorpus, searchReport, searchTargets } from './search.mjs';
+import { interactionReport, interactionTargets, openArticle, typeQuery } from './longtasks.mjs';
 
 const CHROMIUM_ARGS = [
   '--headless=new',
@@ -264,6 +271,36 @@ function pipelineLines(pipe, t) {
   return lines;
 }
 
+/// (e) Every corpus of config.search, in the browser.
+async function searchFigures() {
+  const { queriesFile, corpora, passes } = config.search;
+  const queries = readQueries(queriesFile);
+  const results = [];
+  for (const corpus of corpora) {
+    const started = Date.now();
+    const base = new URL(`${corpus.folder}/`, config.siteUrl).href;
+    results.push({ ...corpus, browser: await searchCorpus(browser, { base, queries, startupRuns: corpus.startupRuns, buildRuns: corpus.buildRuns, passes }) });
+    console.error(`bench: search, ${corpus.name} articles: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  }
+  return { queries, corpora: results };
+}
+
+/// (f) Long tasks in the running viewer: opening the seed article, and typing with the
+/// bundled articles and with each corpus.
+async function interactionFigures() {
+  const { corpora, typed, typingDelayMs, longTaskRuns: runs } = config.search;
+  const started = Date.now();
+  const home = new URL('#/', config.siteUrl).href;
+  const open = await openArticle(browser, { url: home, title: config.seedTitle, text: config.seedText, runs });
+  const typing = [{ name: 'bundled articles', figures: await typeQuery(browser, { url: home, typed, delayMs: typingDelayMs, runs }) }];
+  for (const corpus of corpora.filter((c) => c.typing)) {
+    const url = new URL(`${corpus.folder}/#/`, config.siteUrl).href;
+    typing.push({ name: `${corpus.name} articles`, figures: await typeQuery(browser, { url, typed, delayMs: typingDelayMs, runs }) });
+  }
+  console.error(`bench: long tasks while opening an article and typing: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return { open, typing, typed, runs, typingDelayMs };
+}
+
 function fixed(value, digits = 1) {
   return value === null || value === undefined ? 'n/a' : value.toFixed(digits);
 }
@@ -289,6 +326,8 @@ async function main() {
   const views = await firstView(route);
   const { files, memory } = await transferAndMemory(route);
   const pipe = await pipeline();
+  const search = await searchFigures();
+  const interactions = await interactionFigures();
   await browser.close();
   browser = undefined;
 
@@ -305,6 +344,8 @@ async function main() {
     .filter((line) => line.startsWith('{'))
     .map((line) => JSON.parse(line));
 
+  const searchRows = searchTargets(search, native);
+  const longTaskRows = interactionTargets(interactions);
   const broken = native.filter((row) => row.budget_ms !== undefined);
   const worstBroken = broken.reduce((worst, row) => (!worst || row.median_ms / row.budget_ms > worst.median_ms / worst.budget_ms ? row : worst), null);
   const targets = [
@@ -313,7 +354,8 @@ async function main() {
     ['marked + innerHTML vs pipeline (1 MB)', `${fixed(t.marked)} ms vs ${fixed(t.folio)} ms`, `${fixed(markedRatio, 2)}× faster`, '≥ 2× faster', markedRatio >= 2],
     ['First view, brotli (as loaded, articles included)', kb(total.brotli), `${fixed(total.brotli / (120 * 1024), 2)}× the budget`, '≤ 120 KB', total.brotli <= 120 * 1024],
     ...(worstBroken ? [['Broken inputs: slowest parse + render against its budget', `${worstBroken.input}: ${fixed(worstBroken.median_ms)} ms vs ${fixed(worstBroken.budget_ms)} ms`, `${fixed(worstBroken.median_ms / worstBroken.budget_ms, 2)}× the budget`, '≤ 1× (20 MB/s, at most 100 ms when small)', worstBroken.median_ms <= worstBroken.budget_ms]] : []),
-    ['Longest task while opening the seed article', `${fixed(maxLongTask)} ms`, maxLongTask === null ? 'n/a' : `${fixed(maxLongTask / 50, 2)}× the limit`, '≤ 50 ms', maxLongTask !== null && maxLongTask <= 50],
+    ...searchRows,
+    ...longTaskRows,
   ];
 
   const lines = [];
@@ -340,12 +382,14 @@ async function main() {
   lines.push(`| Total | ${kb(total.raw)} | ${kb(total.brotli)} |`, '');
   lines.push('### Memory and long tasks', '');
   lines.push(`- wasm linear memory after the library and the seed article: ${memory === null ? 'n/a' : kb(memory)}`);
-  lines.push(`- Long tasks (> 50 ms) while opening the seed article, over ${config.runs} cold loads: ${views.longTasks === null ? 'n/a' : `${views.longTasks.length}, longest ${fixed(maxLongTask)} ms`}`);
+  lines.push(`- Long tasks (> 50 ms) during a cold load of the seed article (wasm compile, first paint), over ${config.runs} cold loads: ${views.longTasks === null ? 'n/a' : `${views.longTasks.length}, longest ${fixed(maxLongTask)} ms`}`);
   const plainTasks = views.plainLongTasks;
-  lines.push(`- For comparison, the plain static page over as many loads: ${plainTasks === null ? 'n/a' : `${plainTasks.length}, longest ${fixed(Math.max(0, ...plainTasks))} ms`}`, '');
+  lines.push(`- During a cold load of the plain static page, over as many loads: ${plainTasks === null ? 'n/a' : `${plainTasks.length}, longest ${fixed(Math.max(0, ...plainTasks))} ms`}`, '');
+  lines.push(...interactionReport(interactions));
+  lines.push(...searchReport(search, native));
   lines.push('### Native (release build of the core, median)', '');
   lines.push('| Input | Step | Size | Median | Runs |', '| --- | --- | --- | --- | --- |');
-  for (const row of native) lines.push(`| ${row.input} | ${row.step} | ${kb(row.bytes)} | ${row.median_ms.toFixed(3)} ms${row.budget_ms === undefined ? '' : ` (budget ${fixed(row.budget_ms)} ms)`} | ${row.runs} |`);
+  for (const row of native.filter((r) => r.corpus === undefined)) lines.push(`| ${row.input} | ${row.step} | ${kb(row.bytes)} | ${row.median_ms.toFixed(3)} ms${row.budget_ms === undefined ? '' : ` (budget ${fixed(row.budget_ms)} ms)`} | ${row.runs} |`);
   lines.push('');
   const report = lines.join('\n');
   writeFileSync(config.reportFile, report);

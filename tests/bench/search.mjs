@@ -1,224 +1,262 @@
-// Search benchmark in headless Chromium, on the site as built (release).
+// Search figures of issue 4 in headless Chromium, for bench.mjs (run by `cargo xtask bench`).
 //
-// Usage:
-//   cargo xtask gen-corpus 1000 && cargo xtask build --articles target/corpus-1000
-//   node tests/bench/search.mjs [--www DIR] [--runs N] [--json]
+// Each corpus is a folder of the served scratch site holding the site's pages and the bench
+// build of Folio (cargo feature `bench`) with that corpus bundled, built once per bench run
+// by xtask/src/bench.rs. For each corpus:
+// - startup, in the viewer itself (index.html), cold, in a new browser context per run: from
+//   the wasm module's instantiation to the frame after the library's first card reached the
+//   DOM, and to the frame after the search box said it was ready (`data-search-ready`: index
+//   built or loaded, facets shown). Observed from the page, so it holds whichever way the
+//   viewer gets its index;
+// - in search.html (the same module, no viewer mounted): `bench_search_build` (src/web/bench.rs)
+//   builds the index of the bundled catalog at run time and reports each build's time and
+//   the index's memory; then the first `search()` call (which builds or loads the index the
+//   public API uses), and the query set through `search()`, the public API, with the search
+//   box's options (relevance, 20 hits): one warm-up pass, then `passes` passes over the whole
+//   set; a query's latency is the median of its passes, results serialised to JS included.
 //
-// It serves DIR (default www/, the site `cargo xtask build` wrote) on a free local port
-// and measures, in a fresh page each run:
-// - startup: from the wasm module's instantiation to the library on the page, and to the
-//   library with search ready (the index built and the facets shown: `data-search-ready`);
-// - catalog: the first `articles()` call of a second, fresh instance of the module;
-// - index build: that instance's first `search()` call (the catalog is already built);
-// - queries: p50/p95/max over the fixed mix of tests/search.rs (`query_mix`: every word
-//   typed key by key, as a phrase, with a typo, and with facet filters; 200 or so queries),
-//   each run three times keeping the fastest, like the native bench.
-// It prints one line per figure (or JSON with --json). Playwright-core comes from
-// tests/e2e/node_modules (`npm ci` there); Chromium from FOLIO_CHROMIUM or /usr/bin/chromium.
+// queries.txt is the committed query set; benches/native.rs reads the same file.
+import { readFileSync } from 'node:fs';
 
-import { createRequire } from 'node:module';
-import { createServer } from 'node:http';
-import { readFile, stat } from 'node:fs/promises';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const require = createRequire(path.resolve(here, '../e2e/package.json'));
-const { chromium } = require('playwright-core');
-
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
-};
-const wwwDir = path.resolve(option('--www', path.resolve(here, '../../www')));
-const runs = Number(option('--runs', '3'));
-const asJson = args.includes('--json');
-
-/// The slug of articles/000_f2e18ad958418c56.txt.
-const SEED_SLUG = '000-f2e18ad958418c56';
-
-const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-
-const TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.wasm': 'application/wasm',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-};
-
-/// A static server for the built site, on a free port.
-async function serve(root) {
-  const server = createServer(async (request, response) => {
-    try {
-      const url = new URL(request.url, 'http://localhost');
-      let file = path.join(root, decodeURIComponent(url.pathname));
-      if (!file.startsWith(root)) throw new Error('outside');
-      if ((await stat(file)).isDirectory()) file = path.join(file, 'index.html');
-      const body = await readFile(file);
-      response.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
-      response.end(body);
-    } catch {
-      response.writeHead(404);
-      response.end();
-    }
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, url: `http://127.0.0.1:${server.address().port}/` };
+/// The committed queries: `{ kind, query }` for each line that is not blank or a `#` comment.
+export function readQueries(file) {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '' && !line.startsWith('#'))
+    .map((line) => {
+      const space = line.indexOf(' ');
+      return { kind: line.slice(0, space), query: line.slice(space + 1) };
+    });
 }
 
-/// The query mix of tests/search.rs (`query_mix`), as SearchOptions objects.
-function queryMix() {
-  const words = [
-    'minister', 'strategic partnership', 'climate', 'economy', 'the', 'government report',
-    'semiconductor', 'vaccine', 'pandemic hospital', 'election', 'café', 'zurich', 'covid-19',
-    'e-mail', '北京', '経済', 'ニュース', 'renewable energy', 'tournament', 'long-term',
-  ];
-  const mix = [];
-  words.forEach((word, i) => {
-    let typed = '';
-    for (const c of Array.from(word)) {
-      typed += c;
-      mix.push([typed, {}]);
-    }
-    mix.push([`"${word}"`, {}]);
-    mix.push([Array.from(word).filter((_, k) => k !== 2).join(''), { sort: 'relevance' }]);
-    mix.push([word, { tags: ['politics'], years: [2016 + (i % 8)] }]);
-  });
-  mix.push(['', {}]);
-  mix.push(['', { tags: ['science'] }]);
-  return mix;
+/// Nearest rank, as benches/native.rs computes it.
+export function percentile(sorted, p) {
+  return sorted.length ? sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)] : NaN;
 }
 
-const percentile = (sorted, p) =>
-  sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] : NaN;
-const median = (values) => percentile([...values].sort((a, b) => a - b), 0.5);
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length ? sorted[Math.floor(sorted.length / 2)] : NaN;
+}
 
-/// One fresh page: startup figures, then a second module instance for catalog, index and queries.
-async function measure(browser, siteUrl, mix) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+/// `{ count, p50_ms, p95_ms, max_ms }` of query times, the shape of the native figures.
+export function latency(times) {
+  const sorted = [...times].sort((a, b) => a - b);
+  return { count: sorted.length, p50_ms: percentile(sorted, 0.5), p95_ms: percentile(sorted, 0.95), max_ms: sorted[sorted.length - 1] };
+}
+
+/// Runs in the viewer's page before its scripts: when the wasm instance exists, when the
+/// library's first card and the ready search box reach the DOM, and the frame after each.
+function instrumentStartup() {
+  const marks = (window.__searchBench = {});
+  const mark = (key) => {
+    if (marks[key] !== undefined) return;
+    marks[key] = performance.now();
+    requestAnimationFrame(() => {
+      marks[key + 'Painted'] = performance.now();
+    });
+  };
+  for (const name of ['instantiate', 'instantiateStreaming']) {
+    const original = WebAssembly[name];
+    WebAssembly[name] = async function (...args) {
+      const result = await original.apply(this, args);
+      if (marks.instantiated === undefined) marks.instantiated = performance.now();
+      window.__searchBenchWasm = result.instance || result;
+      return result;
+    };
+  }
+  new MutationObserver(() => {
+    if (document.querySelector('ol.library li')) mark('library');
+    if (document.querySelector('.search-form[data-search-ready]')) mark('ready');
+  }).observe(document, { childList: true, subtree: true, attributes: true });
+}
+
+async function startupRun(browser, url) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, reducedMotion: 'reduce' });
+  await context.addInitScript(instrumentStartup);
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (error) => errors.push(error.message));
-  await page.addInitScript(() => {
-    const mark = (promise) =>
-      promise.then((result) => {
-        window.__benchInstantiated ??= performance.now();
-        return result;
-      });
-    const streaming = WebAssembly.instantiateStreaming;
-    const plain = WebAssembly.instantiate;
-    WebAssembly.instantiateStreaming = (...a) => mark(streaming.apply(WebAssembly, a));
-    WebAssembly.instantiate = (...a) => mark(plain.apply(WebAssembly, a));
-    new MutationObserver(() => {
-      if (window.__benchLibrary === undefined && document.querySelector('.card')) {
-        window.__benchLibrary = performance.now();
-      }
-      if (window.__benchReady === undefined && document.querySelector('.search-form[data-search-ready]')) {
-        window.__benchReady = performance.now();
-      }
-    }).observe(document, { subtree: true, childList: true, attributes: true });
-  });
-  await page.goto(siteUrl);
-  await page.waitForFunction(() => window.__benchReady !== undefined, null, { timeout: 120_000 });
-  const startup = await page.evaluate(() => ({
-    library: window.__benchLibrary - window.__benchInstantiated,
-    ready: window.__benchReady - window.__benchInstantiated,
-    articles: document.querySelectorAll('.card').length,
-  }));
-
-  const inner = await page.evaluate(async ({ mix, seedSlug }) => {
-    // A second instance of the module: the page's own keeps its index, and this one must
-    // not mount a second viewer (its start function looks for #folio).
-    document.getElementById('folio').id = 'folio-measured';
-    const module = await import(new URL('pkg/folio.js?bench', location.href).href);
-    await module.default();
-    let t = performance.now();
-    const count = module.articles().length;
-    const catalog = performance.now() - t;
-    t = performance.now();
-    module.search('', { limit: 1 });
-    const index = performance.now() - t;
-    const times = [];
-    let hits = 0;
-    for (const [query, options] of mix) {
-      let best = Infinity;
-      for (let k = 0; k < 3; k++) {
-        const started = performance.now();
-        const results = module.search(query, options);
-        best = Math.min(best, performance.now() - started);
-        hits += results.hits.length;
-      }
-      times.push(best);
-    }
-    // The seed article is in the corpus only when the bundle includes articles/.
-    const seedPresent = module.articles().some((a) => a.slug === seedSlug);
-    const first = module.search('strategic partnership', { sort: 'relevance', limit: 1 }).hits[0]?.slug;
-    const typo = module.search('partnershp', { sort: 'relevance', limit: 50 }).hits.some((h) => h.slug === seedSlug);
-    return { count, catalog, index, times, hits, seedPresent, seedFirst: first === seedSlug, typo };
-  }, { mix, seedSlug: SEED_SLUG });
-  await context.close();
-  if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
-  return { startup, ...inner };
+  try {
+    await page.goto(url);
+    await page.waitForFunction(() => window.__searchBench && window.__searchBench.readyPainted !== undefined, null, {
+      timeout: 120_000,
+      polling: 10,
+    });
+    return await page.evaluate(() => {
+      const m = window.__searchBench;
+      return {
+        library: m.libraryPainted - m.instantiated,
+        ready: m.readyPainted - m.instantiated,
+        cards: document.querySelectorAll('ol.library li').length,
+        memory: window.__searchBenchWasm ? window.__searchBenchWasm.exports.memory.buffer.byteLength : null,
+      };
+    });
+  } finally {
+    await context.close();
+    if (errors.length) throw new Error(`${url}: page errors: ${errors.join('; ')}`);
+  }
 }
 
-const { server, url } = await serve(wwwDir);
-const browser = await chromium.launch({
-  executablePath: process.env.FOLIO_CHROMIUM || '/usr/bin/chromium',
-  args: CHROMIUM_ARGS,
-});
-try {
-  const mix = queryMix();
-  const results = [];
-  for (let run = 0; run < runs; run++) results.push(await measure(browser, url, mix));
-  const times = results.flatMap((r) => r.times).sort((a, b) => a - b);
-  // Per query, the fastest of all runs, as the native bench keeps the fastest of three.
-  const best = mix.map((_, i) => Math.min(...results.map((r) => r.times[i]))).sort((a, b) => a - b);
-  const summary = {
-    articles: results[0].count,
-    queries: mix.length,
-    runs,
-    startup_library_ms: median(results.map((r) => r.startup.library)),
-    startup_search_ready_ms: median(results.map((r) => r.startup.ready)),
-    catalog_ms: median(results.map((r) => r.catalog)),
-    index_build_ms: median(results.map((r) => r.index)),
-    query_p50_ms: percentile(best, 0.5),
-    query_p95_ms: percentile(best, 0.95),
-    query_max_ms: best[best.length - 1],
-    query_p95_all_runs_ms: percentile(times, 0.95),
-    seed_present: results[0].seedPresent,
-    seed_first: results.every((r) => r.seedFirst),
-    typo_finds_seed: results.every((r) => r.typo),
-    browser: browser.version(),
-  };
-  if (asJson) {
-    console.log(JSON.stringify(summary));
-  } else {
-    const f = (ms) => `${ms.toFixed(ms < 10 ? 2 : 0)} ms`;
-    console.log(`search bench (Chromium ${summary.browser}): ${summary.articles} articles, ${summary.queries} queries, median of ${runs} runs`);
-    console.log(`  wasm instantiated -> library shown: ${f(summary.startup_library_ms)}; -> search ready: ${f(summary.startup_search_ready_ms)}`);
-    console.log(`  catalog (first articles()): ${f(summary.catalog_ms)}; index build (first search()): ${f(summary.index_build_ms)}`);
-    console.log(`  query latency p50 ${f(summary.query_p50_ms)}, p95 ${f(summary.query_p95_ms)}, max ${f(summary.query_max_ms)} (p95 over every run: ${f(summary.query_p95_all_runs_ms)})`);
-    if (summary.seed_present) {
-      console.log(`  seed article first for "strategic partnership": ${summary.seed_first}; found through "partnershp": ${summary.typo_finds_seed}`);
-    } else {
-      console.log('  (the seed article is not in this bundle: no seed checks)');
-    }
+async function measureInPage(browser, url, queries, { buildRuns, passes }) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  try {
+    await page.goto(url);
+    await page.waitForFunction(() => window.folioSearch !== undefined, null, { timeout: 120_000 });
+    return await page.evaluate(
+      ({ queries, buildRuns, passes }) => {
+        const { folio, memory } = window.folioSearch;
+        const memoryAtLoad = memory.buffer.byteLength;
+        const build = folio.bench_search_build(buildRuns);
+        let started = performance.now();
+        folio.search('', { limit: 1 });
+        const firstSearch = performance.now() - started;
+        const options = { sort: 'relevance', limit: 20 };
+        const samples = queries.map(() => []);
+        const totals = queries.map(() => 0);
+        for (let pass = 0; pass <= passes; pass++) {
+          queries.forEach(({ query }, i) => {
+            started = performance.now();
+            const results = folio.search(query, options);
+            const elapsed = performance.now() - started;
+            if (pass > 0) samples[i].push(elapsed);
+            totals[i] = results.total;
+          });
+        }
+        return { build, firstSearch, samples, totals, memoryAtLoad, memoryAfter: memory.buffer.byteLength };
+      },
+      { queries, buildRuns, passes },
+    );
+  } finally {
+    await context.close();
+    if (errors.length) throw new Error(`${url}: page errors: ${errors.join('; ')}`);
   }
-} finally {
-  await browser.close();
-  server.close();
+}
+
+/// Every figure of one corpus; `base` is the URL of its folder (ending in `/`).
+export async function searchCorpus(browser, { base, queries, startupRuns, buildRuns, passes }) {
+  const startup = [];
+  for (let run = 0; run < startupRuns; run++) startup.push(await startupRun(browser, new URL('#/', base).href));
+  const inPage = await measureInPage(browser, new URL('search.html', base).href, queries, { buildRuns, passes });
+  const medians = inPage.samples.map(median);
+  const kinds = {};
+  queries.forEach(({ kind }, i) => {
+    const entry = (kinds[kind] ??= { times: [], withoutHits: 0 });
+    entry.times.push(medians[i]);
+    if (inPage.totals[i] === 0) entry.withoutHits += 1;
+  });
+  const surprises = queries.filter(({ kind }, i) => (kind === 'none') !== (inPage.totals[i] === 0)).map(({ query }) => query);
+  const slowest = queries
+    .map(({ query }, i) => ({ query, ms: medians[i] }))
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, 5);
+  return {
+    startup: {
+      runs: startupRuns,
+      library_ms: median(startup.map((s) => s.library)),
+      ready_ms: median(startup.map((s) => s.ready)),
+      ready_min_ms: Math.min(...startup.map((s) => s.ready)),
+      ready_max_ms: Math.max(...startup.map((s) => s.ready)),
+      cards: startup[0].cards,
+      memory_bytes: startup[0].memory,
+    },
+    articles: inPage.build.articles,
+    indexed: inPage.build.indexed,
+    terms: inPage.build.terms,
+    memory_bytes: inPage.build.memory_bytes,
+    catalog_ms: inPage.build.catalog_ms,
+    build_ms: median(inPage.build.build_ms),
+    build_runs: inPage.build.build_ms.length,
+    first_search_ms: inPage.firstSearch,
+    wasm_memory_at_load: inPage.memoryAtLoad,
+    wasm_memory_after: inPage.memoryAfter,
+    passes,
+    queries: latency(medians),
+    kinds: Object.fromEntries(Object.entries(kinds).map(([kind, { times, withoutHits }]) => [kind, { ...latency(times), without_hits: withoutHits }])),
+    slowest,
+    surprises,
+  };
+}
+
+const fixed = (value, digits = 1) => (value === null || value === undefined || Number.isNaN(value) ? 'n/a' : value.toFixed(digits));
+const mb = (bytes) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
+const count = (n) => n.toLocaleString('en-US');
+
+/// The native figures of a corpus (benches/native.rs prints one JSON line per corpus folder).
+function nativeOf(native, corpus) {
+  return native.find((row) => row.corpus === corpus.folder);
+}
+
+/// Rows of the targets table: issue 4's targets, each beside its figure.
+/// `[what, measured, ratio, target, met]`, as bench.mjs lists them.
+export function searchTargets(search, native) {
+  const rows = [];
+  const large = search.corpora.find((c) => c.articles === 10_000);
+  const small = search.corpora.find((c) => c.articles === 1_000);
+  if (large) {
+    const b = large.browser;
+    const n = nativeOf(native, large);
+    const p95 = b.queries.p95_ms;
+    rows.push([`Search, 10,000 articles: query latency p95 in the browser (200 queries)`, `${fixed(p95, 2)} ms (native ${fixed(n?.queries.p95_ms, 2)} ms)`, `${fixed(p95 / 5, 2)}× the limit`, '< 5 ms', p95 < 5]);
+    rows.push([`Search, 10,000 articles: index build in the browser (at run time)`, `${fixed(b.build_ms, 0)} ms (native ${fixed(n?.build_ms, 0)} ms)`, `${fixed(b.build_ms / 1000, 2)}× the limit`, '< 1 s', b.build_ms < 1000]);
+    if (n) rows.push([`Search, 10,000 articles: index build, native`, `${fixed(n.build_ms, 0)} ms`, `${fixed(n.build_ms / 1000, 2)}× the limit`, '< 1 s', n.build_ms < 1000]);
+    rows.push([`Search, 10,000 articles: index memory vs corpus text`, `${mb(b.memory_bytes)} vs ${mb(large.corpusBytes)}`, `${fixed(b.memory_bytes / large.corpusBytes, 2)}×`, '≤ 1×', b.memory_bytes <= large.corpusBytes]);
+  }
+  if (small) {
+    const ready = small.browser.startup.ready_ms;
+    rows.push([`Search, 1,000 articles: library painted with search ready, after wasm instantiation`, `${fixed(ready)} ms`, `${fixed(ready / 100, 2)}× the limit`, '≤ 100 ms', ready <= 100]);
+  }
+  return rows;
+}
+
+/// The report's search section: every corpus natively and in the browser, then by kind of query.
+export function searchReport(search, native) {
+  const lines = ['### Search (issue 4)', ''];
+  const kinds = [...new Set(search.queries.map((q) => q.kind))];
+  const perKind = kinds.map((kind) => `${kind} ${search.queries.filter((q) => q.kind === kind).length}`).join(', ');
+  lines.push(
+    `Corpora of \`cargo xtask gen-corpus N\` (seed 4), each bundled into a release build with the \`bench\` feature (wasm-opt skipped: see below).`,
+    `Queries: the ${search.queries.length} of \`tests/bench/queries.txt\` (${perKind}), run as the search box runs them (relevance, 20 hits with snippets); a query's time is the median of ${search.corpora[0]?.browser.passes ?? 'n/a'} passes over the whole set after a warm-up pass; p50 and p95 are over the queries.`,
+    'In the browser, index build is `bench_search_build` (`SearchIndex::build` on the bundled catalog, at run time, median of its runs) and queries go through the public `search()`, results converted to JS objects included; natively, the index is built from a catalog of the files, which parses each article again.',
+    'Search ready: from the wasm instance to the frame after the search box is marked ready (index built or loaded, facets shown), observed in the viewer itself, cold, median of the runs.',
+    '',
+  );
+  lines.push('| Corpus | Where | Articles (indexed) | Corpus text (plain) | Index memory | Memory / text | Index build | Query p50 | Query p95 | Query max |', '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const corpus of search.corpora) {
+    const b = corpus.browser;
+    const n = nativeOf(native, corpus);
+    if (n) lines.push(`| ${corpus.name} | native | ${count(n.articles)} (${count(n.indexed)}) | ${mb(n.corpus_bytes)} (${mb(n.text_bytes)}) | ${mb(n.memory_bytes)} | ${fixed(n.memory_bytes / n.corpus_bytes, 2)}× | ${fixed(n.build_ms, 0)} ms (index only ${fixed(n.index_only_ms, 0)} ms) | ${fixed(n.queries.p50_ms, 2)} ms | ${fixed(n.queries.p95_ms, 2)} ms | ${fixed(n.queries.max_ms, 2)} ms |`);
+    lines.push(`| ${corpus.name} | Chromium | ${count(b.articles)} (${count(b.indexed)}) | ${mb(corpus.corpusBytes)} | ${mb(b.memory_bytes)} | ${fixed(b.memory_bytes / corpus.corpusBytes, 2)}× | ${fixed(b.build_ms, 0)} ms | ${fixed(b.queries.p50_ms, 2)} ms | ${fixed(b.queries.p95_ms, 2)} ms | ${fixed(b.queries.max_ms, 2)} ms |`);
+  }
+  lines.push('');
+  lines.push('| Corpus | Library painted after instantiation | Search ready after instantiation (min–max) | Runs | First `search()` call | wasm memory: loaded, then after the builds and queries |', '| --- | --- | --- | --- | --- | --- |');
+  for (const corpus of search.corpora) {
+    const s = corpus.browser.startup;
+    lines.push(`| ${corpus.name} | ${fixed(s.library_ms)} ms | ${fixed(s.ready_ms)} ms (${fixed(s.ready_min_ms)}–${fixed(s.ready_max_ms)} ms) | ${s.runs} | ${fixed(corpus.browser.first_search_ms)} ms | ${mb(corpus.browser.wasm_memory_at_load)}, ${mb(corpus.browser.wasm_memory_after)} |`);
+  }
+  lines.push('');
+  const header = search.corpora.flatMap((c) => [`${c.name} native`, `${c.name} Chromium`]);
+  lines.push(`| Kind | Queries | ${header.map((h) => `${h} p50 / p95`).join(' | ')} |`, `| --- | --- | ${header.map(() => '---').join(' | ')} |`);
+  for (const kind of kinds) {
+    const cells = search.corpora.flatMap((c) => {
+      const n = nativeOf(native, c)?.kinds[kind];
+      const b = c.browser.kinds[kind];
+      const cell = (k) => (k ? `${fixed(k.p50_ms, 2)} / ${fixed(k.p95_ms, 2)} ms` : 'n/a');
+      return [cell(n), cell(b)];
+    });
+    lines.push(`| ${kind} | ${search.queries.filter((q) => q.kind === kind).length} | ${cells.join(' | ')} |`);
+  }
+  lines.push('');
+  for (const corpus of search.corpora) {
+    const b = corpus.browser;
+    const n = nativeOf(native, corpus);
+    lines.push(`- ${corpus.name} articles, slowest queries in the browser: ${b.slowest.map((q) => `\`${q.query}\` ${fixed(q.ms, 1)} ms`).join(', ')}.`);
+    const surprises = [...new Set([...(b.surprises ?? []), ...(n?.surprises ?? [])])];
+    lines.push(`  Queries whose outcome belies their kind (a no-hit query that found something, or another that found nothing): ${surprises.length ? surprises.map((q) => `\`${q}\``).join(', ') : 'none'}.`);
+  }
+  lines.push('');
+  return lines;
 }

@@ -40,7 +40,8 @@ Commands:
   test [--only STEP]...
         run the checks CI runs, in order: fmt, clippy, test, browser, e2e
   bench
-        the benchmark suite (native and headless Chromium); writes BENCHMARKS.md
+        the benchmark suite (native and headless Chromium), search on 1,000 and
+        10,000 generated articles included; writes BENCHMARKS.md
   dist [--out DIR] [--no-build]
         a deployable folder (default dist/): content-hashed names, .br and .gz
         beside each file, sample headers for Netlify/Cloudflare, nginx, Apache

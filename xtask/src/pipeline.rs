@@ -74,14 +74,21 @@ pub fn build_release(toolbox: &mut Toolbox, options: &BuildOptions) -> Result<()
 /// when the module and the flags are byte for byte the same as last time.
 fn optimise_wasm(toolbox: &Toolbox) -> Result<(), String> {
     let root = toolbox.root();
+    let cache = target_dir(root).join("xtask/wasm-opt");
+    optimise_wasm_in(toolbox, &site_dir(root).join("pkg"), &cache)
+}
+
+/// Like the release build's wasm-opt step, for the modules in `pkg`, with its own `cache`
+/// folder (one per build variant, as each keeps only its last input and output).
+pub fn optimise_wasm_in(toolbox: &Toolbox, pkg: &Path, cache: &Path) -> Result<(), String> {
+    let root = toolbox.root();
     let manifest = fs::read_to_string(root.join("Cargo.toml"))
         .map_err(|error| format!("cannot read Cargo.toml: {error}"))?;
     let Some(flags) = wasm_opt_flags(&manifest) else {
         note("wasm-opt is disabled in Cargo.toml; the module stays unoptimised");
         return Ok(());
     };
-    let pkg = site_dir(root).join("pkg");
-    let modules: Vec<PathBuf> = fs::read_dir(&pkg)
+    let modules: Vec<PathBuf> = fs::read_dir(pkg)
         .map_err(|error| format!("cannot read {}: {error}", pkg.display()))?
         .filter_map(|entry| entry.ok().map(|entry| entry.path()))
         .filter(|path| {
@@ -89,8 +96,7 @@ fn optimise_wasm(toolbox: &Toolbox) -> Result<(), String> {
                 .is_some_and(|extension| extension == "wasm")
         })
         .collect();
-    let cache = target_dir(root).join("xtask/wasm-opt");
-    fs::create_dir_all(&cache)
+    fs::create_dir_all(cache)
         .map_err(|error| format!("cannot create {}: {error}", cache.display()))?;
     let flags_text = flags.join("\n");
     for module in modules {
