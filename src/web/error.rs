@@ -4,12 +4,13 @@
 //! a `message`), never a bare string, so callers can `catch (e) { e.message }`.
 //! The reverse, [`message_of`], turns whatever JavaScript threw back into text for the error view.
 
-use std::fmt::Display;
 use wasm_bindgen::{JsCast, JsValue};
 
 /// A JavaScript `Error` whose message is `message`.
-pub fn js_error(message: impl Display) -> JsValue {
-    js_sys::Error::new(&message.to_string()).into()
+/// It takes text, not `impl Display`: messages are built with `push_str` or `concat`,
+/// so no call site pulls `core::fmt` into the wasm for an error that rarely happens.
+pub fn js_error(message: &str) -> JsValue {
+    js_sys::Error::new(message).into()
 }
 
 /// The message of a thrown JavaScript value: an `Error`'s message, a string as it is,
