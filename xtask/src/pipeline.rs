@@ -66,7 +66,29 @@ pub fn build_release(toolbox: &mut Toolbox, options: &BuildOptions) -> Result<()
         command,
         "wasm-pack build --release --target web --out-dir www/pkg --no-pack --mode no-install --no-opt",
     )?;
-    optimise_wasm(toolbox)
+    optimise_wasm(toolbox)?;
+    minify(toolbox)
+}
+
+/// What the release build minifies, relative to `www/`: (source, output).
+/// The glue is generated, so it is minified in place; the style sheet is a source file,
+/// so its minified copy goes into `pkg/`, which is what `index.html` links.
+pub const MINIFIED: &[(&str, &str)] = &[
+    ("pkg/folio.js", "pkg/folio.js"),
+    ("style.css", "pkg/style.css"),
+];
+
+/// Minifies the glue and the style sheet with esbuild (`xtask/js/minify.mjs`):
+/// about a third less brotli for each (BENCHMARKS.md, "Size").
+fn minify(toolbox: &Toolbox) -> Result<(), String> {
+    let site = site_dir(toolbox.root());
+    let mut command = toolbox.command("node");
+    command.arg(tools::npm_tools_dir(toolbox.root()).join("minify.mjs"));
+    for (source, output) in MINIFIED {
+        command.arg(site.join(source)).arg(site.join(output));
+    }
+    command.stdout(Stdio::null());
+    run(command, "node xtask/js/minify.mjs (esbuild)")
 }
 
 /// Runs wasm-opt over each module in `www/pkg` with the flags of Cargo.toml's

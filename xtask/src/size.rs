@@ -538,7 +538,12 @@ mod tests {
     fn the_real_page_loads_its_wasm_before_the_first_view() {
         let html = fs::read_to_string(crate::project_root().join("www/index.html")).expect("read");
         let files = first_view_files(&html);
-        for needed in ["pkg/folio_bg.wasm", "pkg/folio.js", "main.js", "style.css"] {
+        for needed in [
+            "pkg/folio_bg.wasm",
+            "pkg/folio.js",
+            "main.js",
+            "pkg/style.css",
+        ] {
             assert!(files.iter().any(|f| f == needed), "{needed} in {files:?}");
         }
     }
