@@ -67,7 +67,24 @@ pub fn build_release(toolbox: &mut Toolbox, options: &BuildOptions) -> Result<()
         "wasm-pack build --release --target web --out-dir www/pkg --no-pack --mode no-install --no-opt",
     )?;
     optimise_wasm(toolbox)?;
+    shorten_glue_names(toolbox.root())?;
     minify(toolbox)
+}
+
+/// Renames the wasm's imports from the glue and its closure exports to short names in
+/// both files (see [`crate::mangle`]): about 3 KB brotli less (BENCHMARKS.md, "Size").
+fn shorten_glue_names(root: &Path) -> Result<(), String> {
+    let pkg = site_dir(root).join("pkg");
+    let (wasm_path, glue_path) = (pkg.join("folio_bg.wasm"), pkg.join("folio.js"));
+    let wasm = fs::read(&wasm_path)
+        .map_err(|error| format!("cannot read {}: {error}", wasm_path.display()))?;
+    let glue = fs::read_to_string(&glue_path)
+        .map_err(|error| format!("cannot read {}: {error}", glue_path.display()))?;
+    let (wasm, glue) = crate::mangle::shorten_names(&wasm, &glue)
+        .map_err(|error| format!("shortening the glue's names: {error}"))?;
+    fs::write(&wasm_path, wasm)
+        .and_then(|()| fs::write(&glue_path, glue))
+        .map_err(|error| format!("cannot write to {}: {error}", pkg.display()))
 }
 
 /// What the release build minifies, relative to `www/`: (source, output).
