@@ -14,10 +14,19 @@ pub fn js_error(message: &str) -> JsValue {
 }
 
 /// The message of a thrown JavaScript value: an `Error`'s message, a string as it is,
-/// anything else as the browser would print it.
+/// anything else as JSON (`42`, `{"code":7}`), or a fixed text when it has no JSON form.
+/// The conversion runs in JavaScript rather than through `{:?}`, whose `JsValue`
+/// formatting would ship wasm-bindgen's `debugString` helper in the glue.
 pub fn message_of(thrown: &JsValue) -> String {
     if let Some(error) = thrown.dyn_ref::<js_sys::Error>() {
         return String::from(error.message());
     }
-    thrown.as_string().unwrap_or_else(|| format!("{thrown:?}"))
+    if let Some(text) = thrown.as_string() {
+        return text;
+    }
+    // Fails for cycles and BigInts, and gives `undefined` for undefined, functions and symbols.
+    js_sys::JSON::stringify(thrown)
+        .ok()
+        .and_then(|json| json.as_string())
+        .unwrap_or_else(|| "an unknown error (the thrown value has no text)".into())
 }
