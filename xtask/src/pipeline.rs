@@ -30,7 +30,8 @@ pub struct BuildOptions {
 }
 
 /// The release build: `wasm-pack build --release --target web --out-dir www/pkg`,
-/// after making sure the toolchain pieces are present.
+/// after making sure the toolchain pieces are present; then wasm-opt, short names for
+/// the wasm's wiring to its glue, and the minified glue and style sheet.
 pub fn build_release(toolbox: &mut Toolbox, options: &BuildOptions) -> Result<(), String> {
     toolbox.ensure_wasm_target()?;
     toolbox.ensure_wasm_pack()?;

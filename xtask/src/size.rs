@@ -2,7 +2,8 @@
 //! against the budget of 120 KB brotli, and where the wasm's bytes go.
 //!
 //! The report lists every file the page loads before its first view (the HTML, the
-//! style sheet, the two scripts and the wasm) raw, gzip and brotli, compressed as a
+//! style sheet, the scripts, the glue and the wasm, as the release build left them in
+//! `www/`, which `cargo xtask serve` serves) raw, gzip and brotli, compressed as a
 //! static host would (Node's zlib: brotli quality 11, gzip level 9; see
 //! `xtask/js/compress.mjs`), then the largest functions and the largest crates of the
 //! wasm by `twiggy`, so that a regression names its cause.
