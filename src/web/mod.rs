@@ -17,13 +17,15 @@
 //! [`reader`] (reading settings, shortcuts, contents highlight, position memory),
 //! [`sanitize`] (the sanitiser walk), [`trusted_html`] (the Trusted Types policy, the
 //! only way HTML enters the page), [`dom`] (helpers, owned listeners),
-//! [`error`] (the one conversion to a JS `Error`).
+//! [`error`] (the one conversion to a JS `Error`), [`objects`] (the plain objects
+//! `articles()` and `search()` return).
 
 pub mod app;
 #[cfg(feature = "bench")]
 pub mod bench;
 pub mod dom;
 pub mod error;
+pub mod objects;
 pub mod reader;
 pub mod sanitize;
 pub mod search;
@@ -31,7 +33,6 @@ pub mod trusted_html;
 pub mod view;
 
 use error::js_error;
-use serde::Serialize;
 use std::sync::Once;
 use wasm_bindgen::prelude::*;
 
@@ -175,12 +176,11 @@ pub fn start() -> Result<(), JsValue> {
 #[wasm_bindgen(unchecked_return_type = "ArticleEntry[]")]
 pub fn articles() -> Result<JsValue, JsValue> {
     let catalog = app::catalog();
-    let entries: Vec<&crate::catalog::Entry> = catalog.listed().collect();
-    let serializer = serde_wasm_bindgen::Serializer::new()
-        .serialize_maps_as_objects(true)
-        .serialize_missing_as_null(true);
-    // serde-wasm-bindgen's errors are JavaScript `Error`s already.
-    entries.serialize(&serializer).map_err(JsValue::from)
+    let entries: js_sys::Array = catalog
+        .listed()
+        .map(|entry| JsValue::from(objects::entry_object(entry)))
+        .collect();
+    Ok(entries.into())
 }
 
 /// The article page for `slug` (header, problems, body, neighbours) as sanitised HTML,
@@ -206,10 +206,7 @@ pub fn search(
 ) -> Result<JsValue, JsValue> {
     let options = search_options(&options).map_err(|message| js_error(&message))?;
     let results = search::run(query, &options);
-    let serializer = serde_wasm_bindgen::Serializer::new()
-        .serialize_maps_as_objects(true)
-        .serialize_missing_as_null(true);
-    results.serialize(&serializer).map_err(JsValue::from)
+    Ok(objects::results_object(&results).into())
 }
 
 /// Reads a `SearchOptions` object: absent fields (and `undefined` or `null` options) take
