@@ -18,12 +18,12 @@ pub fn settings_html(prefs: &Prefs, suffix: u32) -> String {
     out.push_str(
         "<button type=\"button\" class=\"reader-toggle\" aria-expanded=\"false\" aria-controls=\"folio-settings-",
     );
-    out.push_str(&suffix.to_string());
+    push_number(&mut out, suffix);
     out.push_str(
         "\"><span aria-hidden=\"true\" class=\"reader-toggle-mark\">Aa</span> Reading settings</button>\
          <form class=\"reader-panel\" hidden id=\"folio-settings-",
     );
-    out.push_str(&suffix.to_string());
+    push_number(&mut out, suffix);
     out.push_str("\" aria-label=\"Reading settings\">");
     push_radio_group(&mut out, "Theme", "theme", prefs.theme);
     out.push_str(
@@ -47,11 +47,28 @@ pub fn settings_html(prefs: &Prefs, suffix: u32) -> String {
 
 /// What the size control says: `3 of 7`.
 pub fn size_words(font_size: u8) -> String {
-    format!(
-        "{} of {}",
-        u32::from(font_size.min(MAX_FONT_SIZE)) + 1,
-        u32::from(MAX_FONT_SIZE) + 1
-    )
+    let mut out = String::with_capacity(8);
+    push_number(&mut out, u32::from(font_size.min(MAX_FONT_SIZE)) + 1);
+    out.push_str(" of ");
+    push_number(&mut out, u32::from(MAX_FONT_SIZE) + 1);
+    out
+}
+
+/// Appends `number` in decimal digits.
+/// Written out rather than through `to_string` or `format!`: the reader's HTML is built
+/// on every article open, and `core::fmt` costs wasm size at each call site.
+pub fn push_number(out: &mut String, number: u32) {
+    // The largest power of ten not above `number` (1 for 0 to 9).
+    let mut divisor = 1u32;
+    while number / divisor >= 10 {
+        divisor *= 10;
+    }
+    while divisor > 0 {
+        // A digit is below 10, so the cast cannot truncate.
+        let digit = (number / divisor % 10) as u8;
+        out.push(char::from(b'0' + digit));
+        divisor /= 10;
+    }
 }
 
 fn push_radio_group<C: Choice + PartialEq>(out: &mut String, legend: &str, name: &str, current: C) {
@@ -78,9 +95,9 @@ fn push_radio_group<C: Choice + PartialEq>(out: &mut String, legend: &str, name:
 pub fn help_html(suffix: u32) -> String {
     let mut out = String::with_capacity(2048);
     out.push_str("<dialog class=\"help-dialog\" aria-labelledby=\"folio-help-title-");
-    out.push_str(&suffix.to_string());
+    push_number(&mut out, suffix);
     out.push_str("\"><h2 id=\"folio-help-title-");
-    out.push_str(&suffix.to_string());
+    push_number(&mut out, suffix);
     out.push_str(
         "\">Keyboard shortcuts</h2><table class=\"help-table\"><thead><tr>\
          <th scope=\"col\">Keys</th><th scope=\"col\">Does</th><th scope=\"col\">Where</th>\
@@ -112,17 +129,22 @@ pub fn help_html(suffix: u32) -> String {
 
 /// The offer to continue an article where the reader left off.
 pub fn resume_html(percent: u32) -> String {
-    format!(
+    let mut out = String::with_capacity(160);
+    out.push_str(
         "<p class=\"resume\"><button type=\"button\" class=\"resume-button\">Continue where you left off \
-         <span class=\"resume-percent\">({percent}%)</span></button></p>"
-    )
+         <span class=\"resume-percent\">(",
+    );
+    push_number(&mut out, percent);
+    out.push_str("%)</span></button></p>");
+    out
 }
 
 /// What the page announces (politely) when the theme changes.
 pub fn theme_announcement(theme: Theme) -> String {
     match theme {
         Theme::Auto => "Theme: auto (follows your system)".to_string(),
-        other => format!("Theme: {}", other.label().to_lowercase()),
+        // The name is the label in lower case, without a Unicode case table.
+        other => ["Theme: ", other.name()].concat(),
     }
 }
 
@@ -130,6 +152,15 @@ pub fn theme_announcement(theme: Theme) -> String {
 mod tests {
     use super::*;
     use crate::reading::prefs::FIELDS;
+
+    #[test]
+    fn numbers_are_written_in_decimal() {
+        for number in [0, 7, 10, 42, 100, 999, 1_000_000, u32::MAX] {
+            let mut out = String::from("n=");
+            push_number(&mut out, number);
+            assert_eq!(out, format!("n={number}"));
+        }
+    }
 
     #[test]
     fn the_panel_shows_every_field_with_the_current_choice_checked() {

@@ -144,7 +144,8 @@ pub fn sort_name(sort: Sort) -> &'static str {
     }
 }
 
-fn sort_from_name(name: &str) -> Option<Sort> {
+/// The sort a name of [`sort_name`] stands for.
+pub fn sort_from_name(name: &str) -> Option<Sort> {
     match name {
         "newest" => Some(Sort::Newest),
         "oldest" => Some(Sort::Oldest),

@@ -10,7 +10,6 @@
 //!   whatever index the viewer itself uses, so the figure survives a prebuilt index.
 
 use crate::article::{markdown, parse_article};
-use crate::web::error::js_error;
 use crate::web::view::body_fragment;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -86,5 +85,5 @@ pub fn bench_search_build(runs: u32) -> Result<JsValue, JsValue> {
     };
     result
         .serialize(&serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true))
-        .map_err(js_error)
+        .map_err(JsValue::from)
 }

@@ -179,7 +179,8 @@ pub fn articles() -> Result<JsValue, JsValue> {
     let serializer = serde_wasm_bindgen::Serializer::new()
         .serialize_maps_as_objects(true)
         .serialize_missing_as_null(true);
-    entries.serialize(&serializer).map_err(js_error)
+    // serde-wasm-bindgen's errors are JavaScript `Error`s already.
+    entries.serialize(&serializer).map_err(JsValue::from)
 }
 
 /// The article page for `slug` (header, problems, body, neighbours) as sanitised HTML,
@@ -189,7 +190,7 @@ pub fn render_article(slug: &str) -> Result<String, JsValue> {
     let catalog = app::catalog();
     let entry = catalog
         .find(slug)
-        .ok_or_else(|| js_error(format_args!("no article has the slug `{slug}`")))?;
+        .ok_or_else(|| js_error(&["no article has the slug `", slug, "`"].concat()))?;
     let document = dom::document()?;
     let article = view::article_element(&document, &catalog, entry)?;
     Ok(article.outer_html())
@@ -203,16 +204,89 @@ pub fn search(
     query: &str,
     #[wasm_bindgen(unchecked_param_type = "SearchOptions | undefined")] options: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let options: crate::search::SearchOptions = if options.is_undefined() || options.is_null() {
-        crate::search::SearchOptions::default()
-    } else {
-        serde_wasm_bindgen::from_value(options).map_err(js_error)?
-    };
+    let options = search_options(&options).map_err(|message| js_error(&message))?;
     let results = search::run(query, &options);
     let serializer = serde_wasm_bindgen::Serializer::new()
         .serialize_maps_as_objects(true)
         .serialize_missing_as_null(true);
-    results.serialize(&serializer).map_err(js_error)
+    results.serialize(&serializer).map_err(JsValue::from)
+}
+
+/// Reads a `SearchOptions` object: absent fields (and `undefined` or `null` options) take
+/// their defaults, and a field of the wrong type is an error naming the field.
+/// Read by hand rather than by serde: serde's deserialiser and its error messages (which
+/// format floating-point numbers) cost about 5 KB brotli of wasm for six fields.
+fn search_options(options: &JsValue) -> Result<crate::search::SearchOptions, String> {
+    let mut read = crate::search::SearchOptions::default();
+    if options.is_undefined() || options.is_null() {
+        return Ok(read);
+    }
+    if !options.is_object() || js_sys::Array::is_array(options) {
+        return Err("search options must be an object".into());
+    }
+    let field = |name: &str| js_sys::Reflect::get(options, &JsValue::from_str(name)).ok();
+    let wrong = |name: &str, expected: &str| {
+        let mut message = String::from("search option `");
+        message.push_str(name);
+        message.push_str("` must be ");
+        message.push_str(expected);
+        message
+    };
+    let present = |value: &Option<JsValue>| {
+        value
+            .as_ref()
+            .filter(|value| !value.is_undefined())
+            .cloned()
+    };
+    for (name, list) in [
+        ("publications", &mut read.publications),
+        ("tags", &mut read.tags),
+    ] {
+        if let Some(value) = present(&field(name)) {
+            *list = strings(&value).ok_or_else(|| wrong(name, "an array of strings"))?;
+        }
+    }
+    if let Some(value) = present(&field("years")) {
+        let numbers = numbers(&value, f64::from(i32::MIN), f64::from(i32::MAX))
+            .ok_or_else(|| wrong("years", "an array of whole numbers"))?;
+        read.years = numbers.into_iter().map(|year| year as i32).collect();
+    }
+    if let Some(value) = present(&field("sort")) {
+        read.sort = value
+            .as_string()
+            .and_then(|name| crate::render::search_view::sort_from_name(&name))
+            .ok_or_else(|| wrong("sort", "\"newest\", \"oldest\", \"relevance\" or \"title\""))?;
+    }
+    for (name, number) in [("limit", &mut read.limit), ("offset", &mut read.offset)] {
+        if let Some(value) = present(&field(name)) {
+            *number = whole_number(&value, 0.0, f64::from(u32::MAX))
+                .ok_or_else(|| wrong(name, "a whole number, 0 or more"))?
+                as usize;
+        }
+    }
+    Ok(read)
+}
+
+/// The strings of a JavaScript array of strings; `None` for anything else.
+fn strings(value: &JsValue) -> Option<Vec<String>> {
+    let array = value.dyn_ref::<js_sys::Array>()?;
+    array.iter().map(|item| item.as_string()).collect()
+}
+
+/// The numbers of a JavaScript array of whole numbers between `min` and `max`.
+fn numbers(value: &JsValue, min: f64, max: f64) -> Option<Vec<f64>> {
+    let array = value.dyn_ref::<js_sys::Array>()?;
+    array
+        .iter()
+        .map(|item| whole_number(&item, min, max))
+        .collect()
+}
+
+/// A JavaScript number that is whole and between `min` and `max`.
+fn whole_number(value: &JsValue, min: f64, max: f64) -> Option<f64> {
+    value
+        .as_f64()
+        .filter(|number| number.fract() == 0.0 && (min..=max).contains(number))
 }
 
 /// Mounts the whole viewer (masthead, router, views) into `element`, replacing its

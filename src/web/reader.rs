@@ -376,7 +376,7 @@ impl Reader {
         for heading in &headings {
             let text = heading.text_content().unwrap_or_default();
             let text = text.trim();
-            let Some(href) = views::anchor_href(slug, &format!("#{}", heading.id())) else {
+            let Some(href) = views::anchor_href(slug, &["#", &heading.id()].concat()) else {
                 continue;
             };
             let Ok(anchor) = self.document.create_element("a") else {
@@ -384,7 +384,7 @@ impl Reader {
             };
             anchor.set_class_name("heading-anchor");
             let _ = anchor.set_attribute("href", &href);
-            let _ = anchor.set_attribute("aria-label", &format!("Link to section: {text}"));
+            let _ = anchor.set_attribute("aria-label", &["Link to section: ", text].concat());
             anchor.set_text_content(Some("#"));
             let _ = heading.append_child(&anchor);
         }
@@ -428,7 +428,7 @@ impl Reader {
                 button.set_class_name("code-copy");
                 button.set_attribute("type", "button")?;
                 let name = match &language {
-                    Some(language) => format!("Copy {language} code"),
+                    Some(language) => ["Copy ", language, " code"].concat(),
                     None => "Copy code".to_string(),
                 };
                 button.set_attribute("aria-label", &name)?;
@@ -931,7 +931,7 @@ fn closest(event: &Event, selector: &str) -> Option<Element> {
 fn child<T: JsCast>(parent: &Element, selector: &str) -> Result<T, JsValue> {
     parent
         .query_selector(selector)?
-        .ok_or_else(|| crate::web::error::js_error(format_args!("missing {selector}")))?
+        .ok_or_else(|| crate::web::error::js_error(&["missing ", selector].concat()))?
         .dyn_into::<T>()
-        .map_err(|_| crate::web::error::js_error(format_args!("{selector} has the wrong type")))
+        .map_err(|_| crate::web::error::js_error(&[selector, " has the wrong type"].concat()))
 }

@@ -204,7 +204,8 @@ check(
   async (page) => {
     await page.goto(site);
     await page.evaluate(() => localStorage.setItem('folio.prefs', 'theme=sepia;size=4;font=sans'));
-    await page.route('**/pkg/**', (route) => route.abort());
+    // Only the module and the wasm: the style sheet the build minified lives in pkg/ too.
+    await page.route('**/pkg/folio*', (route) => route.abort());
     await page.reload({ waitUntil: 'domcontentloaded' });
     const first = await page.evaluate(() => ({
       theme: document.documentElement.dataset.theme,

@@ -3,7 +3,7 @@
 //! From the release build in `www/` it writes (default `dist/`):
 //! - the wasm, the scripts and the style sheets that `index.html` names, under
 //!   content-hashed names (`folio_bg.3f9a….wasm`), with every reference rewritten: `index.html`,
-//!   `main.js`'s import of the glue, and the glue's `new URL('folio_bg.wasm', import.meta.url)`;
+//!   `main.js`'s import of the glue, and the (minified) glue's `new URL("folio_bg.wasm",import.meta.url)`;
 //!   the hashes are taken innermost first (wasm, then the glue that names it, then
 //!   `main.js`), so a changed wasm changes every name that leads to it;
 //! - `.br` (brotli 11) and `.gz` (gzip 9) beside each text and wasm file, for hosts
@@ -51,10 +51,11 @@ pub fn run(toolbox: &mut Toolbox, args: &[String]) -> Result<bool, String> {
     let wasm = read("pkg/folio_bg.wasm")?;
     let wasm_name = hashed_name("folio_bg.wasm", &wasm);
     let glue = text(read("pkg/folio.js")?, "pkg/folio.js")?;
+    // The build minified the glue (esbuild writes double quotes, no space).
     let glue = replace_once(
         &glue,
-        "new URL('folio_bg.wasm', import.meta.url)",
-        &format!("new URL('{wasm_name}', import.meta.url)"),
+        "new URL(\"folio_bg.wasm\",import.meta.url)",
+        &format!("new URL(\"{wasm_name}\",import.meta.url)"),
         "pkg/folio.js",
     )?;
     let glue_name = hashed_name("folio.js", glue.as_bytes());

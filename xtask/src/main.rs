@@ -11,6 +11,7 @@
 //! - [`size`]: the first view's size against its budget, with twiggy's largest items;
 //! - [`bench`]: the benchmark suite, native and in headless Chromium (BENCHMARKS.md);
 //! - [`dist`]: the deployable folder with hashed names, precompressed files and headers;
+//! - [`mangle`]: short names for the imports and exports between the wasm and its glue;
 //! - [`corpus`]: the synthetic corpus of `gen-corpus`.
 //! - [`hardening`]: `check-articles` and `fuzz`.
 
@@ -18,6 +19,7 @@ mod bench;
 mod corpus;
 mod dist;
 mod hardening;
+mod mangle;
 mod pipeline;
 mod serve;
 mod size;

@@ -30,7 +30,8 @@ pub struct BuildOptions {
 }
 
 /// The release build: `wasm-pack build --release --target web --out-dir www/pkg`,
-/// after making sure the toolchain pieces are present.
+/// after making sure the toolchain pieces are present; then wasm-opt, short names for
+/// the wasm's wiring to its glue, and the minified glue and style sheet.
 pub fn build_release(toolbox: &mut Toolbox, options: &BuildOptions) -> Result<(), String> {
     toolbox.ensure_wasm_target()?;
     toolbox.ensure_wasm_pack()?;
@@ -66,7 +67,46 @@ pub fn build_release(toolbox: &mut Toolbox, options: &BuildOptions) -> Result<()
         command,
         "wasm-pack build --release --target web --out-dir www/pkg --no-pack --mode no-install --no-opt",
     )?;
-    optimise_wasm(toolbox)
+    optimise_wasm(toolbox)?;
+    shorten_glue_names(toolbox.root())?;
+    minify(toolbox)
+}
+
+/// Renames the wasm's imports from the glue and its closure exports to short names in
+/// both files (see [`crate::mangle`]): about 3 KB brotli less (BENCHMARKS.md, "Size").
+fn shorten_glue_names(root: &Path) -> Result<(), String> {
+    let pkg = site_dir(root).join("pkg");
+    let (wasm_path, glue_path) = (pkg.join("folio_bg.wasm"), pkg.join("folio.js"));
+    let wasm = fs::read(&wasm_path)
+        .map_err(|error| format!("cannot read {}: {error}", wasm_path.display()))?;
+    let glue = fs::read_to_string(&glue_path)
+        .map_err(|error| format!("cannot read {}: {error}", glue_path.display()))?;
+    let (wasm, glue) = crate::mangle::shorten_names(&wasm, &glue)
+        .map_err(|error| format!("shortening the glue's names: {error}"))?;
+    fs::write(&wasm_path, wasm)
+        .and_then(|()| fs::write(&glue_path, glue))
+        .map_err(|error| format!("cannot write to {}: {error}", pkg.display()))
+}
+
+/// What the release build minifies, relative to `www/`: (source, output).
+/// The glue is generated, so it is minified in place; the style sheet is a source file,
+/// so its minified copy goes into `pkg/`, which is what `index.html` links.
+pub const MINIFIED: &[(&str, &str)] = &[
+    ("pkg/folio.js", "pkg/folio.js"),
+    ("style.css", "pkg/style.css"),
+];
+
+/// Minifies the glue and the style sheet with esbuild (`xtask/js/minify.mjs`):
+/// about a third less brotli for each (BENCHMARKS.md, "Size").
+fn minify(toolbox: &Toolbox) -> Result<(), String> {
+    let site = site_dir(toolbox.root());
+    let mut command = toolbox.command("node");
+    command.arg(tools::npm_tools_dir(toolbox.root()).join("minify.mjs"));
+    for (source, output) in MINIFIED {
+        command.arg(site.join(source)).arg(site.join(output));
+    }
+    command.stdout(Stdio::null());
+    run(command, "node xtask/js/minify.mjs (esbuild)")
 }
 
 /// Runs wasm-opt over each module in `www/pkg` with the flags of Cargo.toml's

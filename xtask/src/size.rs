@@ -2,7 +2,8 @@
 //! against the budget of 120 KB brotli, and where the wasm's bytes go.
 //!
 //! The report lists every file the page loads before its first view (the HTML, the
-//! style sheet, the two scripts and the wasm) raw, gzip and brotli, compressed as a
+//! style sheet, the scripts, the glue and the wasm, as the release build left them in
+//! `www/`, which `cargo xtask serve` serves) raw, gzip and brotli, compressed as a
 //! static host would (Node's zlib: brotli quality 11, gzip level 9; see
 //! `xtask/js/compress.mjs`), then the largest functions and the largest crates of the
 //! wasm by `twiggy`, so that a regression names its cause.
@@ -538,7 +539,12 @@ mod tests {
     fn the_real_page_loads_its_wasm_before_the_first_view() {
         let html = fs::read_to_string(crate::project_root().join("www/index.html")).expect("read");
         let files = first_view_files(&html);
-        for needed in ["pkg/folio_bg.wasm", "pkg/folio.js", "main.js", "style.css"] {
+        for needed in [
+            "pkg/folio_bg.wasm",
+            "pkg/folio.js",
+            "main.js",
+            "pkg/style.css",
+        ] {
             assert!(files.iter().any(|f| f == needed), "{needed} in {files:?}");
         }
     }

@@ -235,7 +235,10 @@ impl Toolbox {
             lines.push((ready, format!("{program} ({})", shown_path(program))));
         }
         for (dir, what) in [
-            (npm_tools_dir(&self.root), "wasm-opt (npm binaryen)"),
+            (
+                npm_tools_dir(&self.root),
+                "wasm-opt (npm binaryen) and esbuild",
+            ),
             (self.root.join("tests/e2e"), "end-to-end test packages"),
         ] {
             let lockfile = fs::read_to_string(dir.join("package-lock.json")).unwrap_or_default();
@@ -366,22 +369,24 @@ impl Toolbox {
         }
     }
 
-    /// A current `wasm-opt` (npm package `binaryen`, pinned in `xtask/js`), which
-    /// `wasm-pack build --release` runs; Debian's is too old for today's wasm.
+    /// The release build's npm tools, pinned in `xtask/js`: a current `wasm-opt` (npm
+    /// package `binaryen`; Debian's is too old for today's wasm) and `esbuild`, which
+    /// minifies the glue and the style sheet.
     pub fn ensure_wasm_opt(&mut self) -> Result<(), String> {
         if !self.once("wasm-opt") {
             return Ok(());
         }
         let dir = npm_tools_dir(&self.root);
-        self.ensure_npm_packages(&dir, "binaryen (wasm-opt)", 10)?;
-        if dir.join("node_modules/.bin/wasm-opt").is_file() {
-            Ok(())
-        } else {
-            Err(format!(
-                "npm ci in {} did not provide node_modules/.bin/wasm-opt",
-                dir.display()
-            ))
+        self.ensure_npm_packages(&dir, "binaryen (wasm-opt) and esbuild", 10)?;
+        for tool in ["wasm-opt", "esbuild"] {
+            if !dir.join("node_modules/.bin").join(tool).is_file() {
+                return Err(format!(
+                    "npm ci in {} did not provide node_modules/.bin/{tool}",
+                    dir.display()
+                ));
+            }
         }
+        Ok(())
     }
 
     /// The node packages of a folder with a package-lock.json, installed with
