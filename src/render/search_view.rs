@@ -10,14 +10,22 @@
 //! strings may be set as `innerHTML`. The web layer (`web::search`) runs the queries.
 
 use super::escape::push_escaped;
-use super::views::{self, percent_decode, push_percent_encoded};
-use crate::catalog::Catalog;
+use super::views::{self, percent_decode, push_percent_encoded, ReadingMarks};
+use crate::catalog::{ArticleId, Catalog};
 use crate::search::query::parse_query;
 use crate::search::tokenize::for_each_token;
 use crate::search::{SearchOptions, SearchResults, Snippet, Sort};
 
 /// Results shown at first, and added by each "Show more".
 pub const PAGE_SIZE: usize = 20;
+/// Cards written when a list is drawn: more than the tallest screen shows, so the first
+/// paint is whole. The web layer appends the rest in slices of [`CARDS_PER_SLICE`]
+/// between which the page stays responsive.
+pub const FIRST_CARDS: usize = 24;
+/// Cards appended per slice after the first ones (a few milliseconds of work).
+pub const CARDS_PER_SLICE: usize = 100;
+/// The "Show more" button under a list of results cut to a page.
+pub const MORE_BUTTON_HTML: &str = "<p class=\"search-more\"><button type=\"button\" class=\"search-more-button\">Show more results</button></p>";
 /// Facet values shown per facet (selected ones are always shown).
 const FACET_VALUES_SHOWN: usize = 12;
 
@@ -154,9 +162,70 @@ fn sort_from_name(name: &str) -> Option<Sort> {
     }
 }
 
-/// The library with its search form; the list is the plain library until the web layer
-/// has run the state's search (the index is built after the first paint).
-pub fn library_view(catalog: &Catalog, state: &SearchState) -> String {
+/// One card of a list: the article and, for a search result, its snippet as HTML.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListedCard {
+    pub id: ArticleId,
+    /// Escaped markup with the matched words in `<mark>`; `None` shows the excerpt.
+    pub snippet_html: Option<String>,
+}
+
+/// The cards of the plain library: every listed article, newest first.
+pub fn library_cards(catalog: &Catalog) -> Vec<ListedCard> {
+    catalog
+        .listed()
+        .map(|entry| ListedCard {
+            id: entry.id,
+            snippet_html: None,
+        })
+        .collect()
+}
+
+/// The cards of search results, in their order.
+pub fn result_cards(results: &SearchResults) -> Vec<ListedCard> {
+    results
+        .hits
+        .iter()
+        .map(|hit| ListedCard {
+            id: hit.id,
+            snippet_html: (!hit.snippet.segments.is_empty()).then(|| snippet_html(&hit.snippet)),
+        })
+        .collect()
+}
+
+/// Writes `cards` as the `<li>` items of a list (without the list), each linking to its
+/// article with the state's query and carrying its reading mark.
+pub fn push_cards(
+    out: &mut String,
+    catalog: &Catalog,
+    state: &SearchState,
+    cards: &[ListedCard],
+    marks: &ReadingMarks,
+) {
+    for card in cards {
+        let Some(entry) = catalog.entry(card.id) else {
+            continue;
+        };
+        let href = state.article_href(&entry.slug);
+        views::push_card(
+            out,
+            entry,
+            &href,
+            card.snippet_html.as_deref(),
+            marks.get(&entry.slug),
+        );
+    }
+}
+
+/// The library with its search form, listing `cards` (the first of the library's; the
+/// web layer appends the others, then replaces the list with the state's results once
+/// the index is there).
+pub fn library_view(
+    catalog: &Catalog,
+    state: &SearchState,
+    cards: &[ListedCard],
+    marks: &ReadingMarks,
+) -> String {
     let mut out = String::with_capacity(8192);
     out.push_str("<header class=\"view-header\"><h1 tabindex=\"-1\">Articles</h1>");
     let count = catalog.listed().count();
@@ -178,9 +247,7 @@ pub fn library_view(catalog: &Catalog, state: &SearchState) -> String {
     push_search_form(&mut out, state);
     out.push_str("<div class=\"search-layout\"><div class=\"search-facets\" aria-label=\"Filters\" role=\"group\"></div><div class=\"search-main\"><p class=\"search-status\" id=\"folio-search-status\" aria-live=\"polite\"></p><div class=\"search-results\" id=\"folio-search-results\">");
     out.push_str("<ol class=\"library\" role=\"list\">");
-    for entry in catalog.listed() {
-        views::push_library_card(&mut out, entry);
-    }
+    push_cards(&mut out, catalog, &SearchState::default(), cards, marks);
     out.push_str("</ol></div></div></div>");
     out
 }
@@ -275,27 +342,24 @@ pub fn status_html(state: &SearchState, results: &SearchResults) -> String {
     out
 }
 
-/// The list of results: cards with their snippets, and "Show more" when there are more.
-pub fn results_html(catalog: &Catalog, state: &SearchState, results: &SearchResults) -> String {
+/// A list of results: `cards` (the first of them; the web layer appends the others),
+/// and "Show more" when `more` results were left out of the page.
+pub fn results_html(
+    catalog: &Catalog,
+    state: &SearchState,
+    cards: &[ListedCard],
+    more: bool,
+    marks: &ReadingMarks,
+) -> String {
     let mut out = String::with_capacity(4096);
-    if results.hits.is_empty() {
+    if cards.is_empty() {
         return out;
     }
     out.push_str("<ol class=\"library\" role=\"list\">");
-    for hit in &results.hits {
-        let Some(entry) = catalog.entry(hit.id) else {
-            continue;
-        };
-        let href = state.article_href(&hit.slug);
-        if hit.snippet.segments.is_empty() {
-            views::push_card(&mut out, entry, &href, None);
-        } else {
-            views::push_card(&mut out, entry, &href, Some(&snippet_html(&hit.snippet)));
-        }
-    }
+    push_cards(&mut out, catalog, state, cards, marks);
     out.push_str("</ol>");
-    if (results.hits.len() as u64) < u64::from(results.total) {
-        out.push_str("<p class=\"search-more\"><button type=\"button\" class=\"search-more-button\">Show more results</button></p>");
+    if more {
+        out.push_str(MORE_BUTTON_HTML);
     }
     out
 }

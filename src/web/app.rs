@@ -58,6 +58,10 @@ struct Shared {
     current: RefCell<Option<Route>>,
     /// Where the reader was in the library when they opened an article, to return there.
     library_scroll: Cell<Option<f64>>,
+    /// The card at the top of the screen then, and how far from the top: the library is
+    /// drawn again on the way back, and cards not laid out yet have only an estimated
+    /// height, so the card is a surer place to return to than the scroll offset.
+    library_card: RefCell<Option<(String, f64)>>,
     /// Reading settings, shortcuts, contents highlight, position memory.
     reader: Rc<Reader>,
     /// The library's search and the highlight of a search in an article.
@@ -172,6 +176,7 @@ impl App {
             catalog,
             current: RefCell::new(None),
             library_scroll: Cell::new(None),
+            library_card: RefCell::new(None),
             reader,
             search,
         });
@@ -258,6 +263,7 @@ impl Shared {
 
         if previous == Some(Route::Library) {
             self.library_scroll.set(self.window.scroll_y().ok());
+            self.library_card.replace(self.search.card_at_top());
         }
         let catalog = Rc::clone(&self.catalog);
         let title = match &route {
@@ -296,7 +302,14 @@ impl Shared {
             };
             match saved {
                 // Back in the library: at the place the reader left it, not at the top.
-                Some(y) => self.window.scroll_to_with_x_and_y(0.0, y),
+                Some(y) => {
+                    let card = self.library_card.take();
+                    let revealed =
+                        card.is_some_and(|(slug, top)| self.search.reveal_card(&slug, top));
+                    if !revealed {
+                        self.window.scroll_to_with_x_and_y(0.0, y);
+                    }
+                }
                 None => self.root.scroll_into_view(),
             }
             self.focus_main_heading();

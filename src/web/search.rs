@@ -14,7 +14,10 @@
 //! text is never parsed as HTML here.
 
 use crate::catalog::Catalog;
-use crate::render::search_view::{self, SearchState, PAGE_SIZE};
+use crate::render::search_view::{
+    self, ListedCard, SearchState, CARDS_PER_SLICE, FIRST_CARDS, PAGE_SIZE,
+};
+use crate::render::views::ReadingMarks;
 use crate::render::views::Route;
 use crate::search::{
     CachedTexts, Document as SearchDocument, SearchIndex, SearchIndexBuilder, SearchOptions,
@@ -142,6 +145,22 @@ pub struct SearchUi {
     on_idle_frame: OnceCell<Closure<dyn FnMut()>>,
     on_idle_task: OnceCell<Closure<dyn FnMut()>>,
     build_scheduled: Cell<bool>,
+    /// The cards of the list on the page still to be appended, a slice per task.
+    pending: RefCell<Option<PendingCards>>,
+    on_cards_slice: OnceCell<Closure<dyn FnMut()>>,
+    cards_scheduled: Cell<bool>,
+}
+
+/// The rest of a list being drawn: a long library is written a screenful at once and the
+/// other cards in slices, so neither the first paint nor the input waits for all of them.
+struct PendingCards {
+    /// The `<ol>` they go into; once it leaves the page (another view, another list) they are dropped.
+    list: Element,
+    cards: Vec<ListedCard>,
+    next: usize,
+    /// The search they belong to: their links carry its query.
+    state: SearchState,
+    marks: Rc<ReadingMarks>,
 }
 
 impl SearchUi {
@@ -164,7 +183,22 @@ impl SearchUi {
                 on_idle_frame: OnceCell::new(),
                 on_idle_task: OnceCell::new(),
                 build_scheduled: Cell::new(false),
+                pending: RefCell::new(None),
+                on_cards_slice: OnceCell::new(),
+                cards_scheduled: Cell::new(false),
             };
+            let on_cards_slice = {
+                let weak = weak.clone();
+                Closure::<dyn FnMut()>::new(move || {
+                    if let Some(ui) = weak.upgrade() {
+                        ui.cards_scheduled.set(false);
+                        if ui.append_slice() {
+                            ui.schedule_cards();
+                        }
+                    }
+                })
+            };
+            let _ = ui.on_cards_slice.set(on_cards_slice);
             let on_frame = {
                 let weak = weak.clone();
                 Closure::<dyn FnMut()>::new(move || {
@@ -258,10 +292,19 @@ impl SearchUi {
     /// Puts the library with its search on the page, in the state the URL asks for.
     pub fn render_library(&self, catalog: &Catalog) -> Result<(), JsValue> {
         let state = SearchState::from_hash(&self.hash());
-        trusted_html::set_html(&self.view, &search_view::library_view(catalog, &state))?;
+        let marks = Rc::new(self.reading_marks());
+        let cards = search_view::library_cards(catalog);
+        let first = cards.get(..FIRST_CARDS).unwrap_or(&cards);
+        trusted_html::set_html(
+            &self.view,
+            &search_view::library_view(catalog, &state, first, &marks),
+        )?;
         self.limit.set(PAGE_SIZE);
         let asked = !state.is_empty();
         self.state.replace(state);
+        if !asked {
+            self.queue_cards(cards, FIRST_CARDS, SearchState::default(), marks);
+        }
         if asked {
             // The reader came for these results: build now rather than show the wrong list.
             self.build_and_show();
@@ -435,8 +478,9 @@ impl SearchUi {
             .flatten()
             .is_some()
         {
-            self.limit.set(self.limit.get().saturating_add(PAGE_SIZE));
-            self.refresh();
+            let shown = self.limit.get();
+            self.limit.set(shown.saturating_add(PAGE_SIZE));
+            self.show_more(shown);
         }
     }
 
@@ -483,10 +527,15 @@ impl SearchUi {
         // The renderer's markup goes in through the one Trusted Types policy; a refusal
         // leaves the previous results on the page, which is the best this view can do.
         if with_list {
+            let marks = Rc::new(self.reading_marks());
+            let cards = search_view::result_cards(&results);
+            let first = cards.get(..FIRST_CARDS).unwrap_or(&cards);
+            let more = (results.hits.len() as u64) < u64::from(results.total);
             let _ = trusted_html::set_html(
                 &results_box,
-                &search_view::results_html(&catalog, &state, &results),
+                &search_view::results_html(&catalog, &state, first, more, &marks),
             );
+            self.queue_cards(cards, FIRST_CARDS, state.clone(), marks);
         }
         let _ = trusted_html::set_html(&status, &search_view::status_html(&state, &results));
         let _ = trusted_html::set_html(&facets, &search_view::facets_html(&results));
@@ -510,6 +559,191 @@ impl SearchUi {
         if let Some(form) = self.part("search-form") {
             let _ = form.set_attribute("data-search-ready", "");
         }
+    }
+
+    /// "Show more": appends the next page of results under the `shown` ones already on the
+    /// page, which stay as they are (with the reader's place and focus), and moves focus to
+    /// the first new result, since the button may go.
+    fn show_more(&self, shown: usize) {
+        let Some(list) = self.list() else {
+            self.refresh();
+            return;
+        };
+        // Cards of this list still queued go first, so the new ones follow them.
+        while self.append_slice() {}
+        let catalog = Rc::clone(&self.catalog);
+        let state = self.state.borrow().clone();
+        let results = run_in(&catalog, &state.query, &state.options(self.limit.get()));
+        let cards = search_view::result_cards(&results);
+        let new = cards.get(shown..).unwrap_or_default().to_vec();
+        if (results.hits.len() as u64) >= u64::from(results.total) {
+            if let Some(more) = self.part("search-more") {
+                more.remove();
+            }
+        }
+        if new.is_empty() {
+            return;
+        }
+        self.pending.replace(Some(PendingCards {
+            list: list.clone(),
+            cards: new,
+            next: 0,
+            state,
+            marks: Rc::new(self.reading_marks()),
+        }));
+        self.append_slice();
+        self.schedule_cards();
+        let first_new = list
+            .children()
+            .item(u32::try_from(shown).unwrap_or(u32::MAX))
+            .and_then(|item| item.query_selector(".card-title a").ok().flatten())
+            .and_then(|link| link.dyn_into::<HtmlElement>().ok());
+        if let Some(link) = first_new {
+            let _ = link.focus();
+        }
+    }
+
+    /// The reading marks of the stored positions, read once per list drawn.
+    fn reading_marks(&self) -> ReadingMarks {
+        let Some(storage) = self.window.local_storage().ok().flatten() else {
+            return ReadingMarks::default();
+        };
+        let count = storage.length().unwrap_or(0);
+        ReadingMarks::from_stored((0..count).filter_map(|i| {
+            let key = storage.key(i).ok().flatten()?;
+            let value = storage.get_item(&key).ok().flatten()?;
+            Some((key, value))
+        }))
+    }
+
+    /// Queues `cards` from `next` on to be appended to the list on the page, a slice per
+    /// task; anything queued for an earlier list is dropped.
+    fn queue_cards(
+        &self,
+        cards: Vec<ListedCard>,
+        next: usize,
+        state: SearchState,
+        marks: Rc<ReadingMarks>,
+    ) {
+        let pending = match self.list() {
+            Some(list) if next < cards.len() => Some(PendingCards {
+                list,
+                cards,
+                next,
+                state,
+                marks,
+            }),
+            _ => None,
+        };
+        let queued = pending.is_some();
+        self.pending.replace(pending);
+        if queued {
+            self.schedule_cards();
+        }
+    }
+
+    fn schedule_cards(&self) {
+        if self.pending.borrow().is_none() || self.cards_scheduled.replace(true) {
+            return;
+        }
+        if let Some(task) = self.on_cards_slice.get() {
+            let _ = self
+                .window
+                .set_timeout_with_callback_and_timeout_and_arguments_0(
+                    task.as_ref().unchecked_ref(),
+                    0,
+                );
+        }
+    }
+
+    /// Appends the next slice of queued cards. Returns whether some are still queued.
+    fn append_slice(&self) -> bool {
+        // Taken out while the DOM is touched, so nothing reached from it can find it borrowed.
+        let Some(mut pending) = self.pending.take() else {
+            return false;
+        };
+        if !pending.list.is_connected() {
+            return false;
+        }
+        let end = pending
+            .next
+            .saturating_add(CARDS_PER_SLICE)
+            .min(pending.cards.len());
+        let mut html = String::with_capacity(CARDS_PER_SLICE * 640);
+        search_view::push_cards(
+            &mut html,
+            &self.catalog,
+            &pending.state,
+            pending.cards.get(pending.next..end).unwrap_or_default(),
+            &pending.marks,
+        );
+        let _ = trusted_html::append_html(&pending.list, &html);
+        pending.next = end;
+        if end >= pending.cards.len() {
+            return false;
+        }
+        // A list drawn meanwhile has its own queue: this one is over.
+        let mut slot = self.pending.borrow_mut();
+        if slot.is_none() {
+            *slot = Some(pending);
+            return true;
+        }
+        true
+    }
+
+    /// The `<ol>` of the list on the page.
+    fn list(&self) -> Option<Element> {
+        self.part("search-results")
+            .and_then(|results| results.query_selector("ol.library").ok().flatten())
+    }
+
+    /// The card at the top of the screen: its slug and its top, relative to the viewport.
+    /// A binary search over the list's items, so a long list costs a few measurements.
+    pub fn card_at_top(&self) -> Option<(String, f64)> {
+        let items = self.list()?.children();
+        let (mut low, mut high) = (0, items.length());
+        // The first item whose bottom is below the top of the screen.
+        while low < high {
+            let middle = low + (high - low) / 2;
+            let bottom = items.item(middle)?.get_bounding_client_rect().bottom();
+            if bottom > 0.0 {
+                high = middle;
+            } else {
+                low = middle + 1;
+            }
+        }
+        let card = items.item(low)?.first_element_child()?;
+        let slug = card.get_attribute("data-slug")?;
+        Some((slug, card.get_bounding_client_rect().top()))
+    }
+
+    /// Scrolls so that the card of `slug` is `top` pixels from the top of the screen,
+    /// appending queued cards at once until it is on the page. Returns whether it was found.
+    pub fn reveal_card(&self, slug: &str, top: f64) -> bool {
+        let Some(list) = self.list() else {
+            return false;
+        };
+        let mut checked = 0;
+        let card = loop {
+            let items = list.children();
+            let found = (checked..items.length())
+                .filter_map(|i| items.item(i)?.first_element_child())
+                .find(|card| card.get_attribute("data-slug").as_deref() == Some(slug));
+            if found.is_some() {
+                break found;
+            }
+            checked = items.length();
+            if !self.append_slice() {
+                break None;
+            }
+        };
+        let Some(card) = card else {
+            return false;
+        };
+        let y = self.window.scroll_y().unwrap_or(0.0);
+        self.window
+            .scroll_to_with_x_and_y(0.0, y + card.get_bounding_client_rect().top() - top);
+        true
     }
 
     /// Wraps the words of the article body that `query` matches in `<mark class="search-hit">`
