@@ -148,6 +148,8 @@ pub struct SearchUi {
     /// The cards of the list on the page still to be appended, a slice per task.
     pending: RefCell<Option<PendingCards>>,
     on_cards_slice: OnceCell<Closure<dyn FnMut()>>,
+    /// Queues the first slice of a list once the frame with its first cards is painted.
+    on_cards_frame: OnceCell<Closure<dyn FnMut()>>,
     cards_scheduled: Cell<bool>,
 }
 
@@ -185,6 +187,7 @@ impl SearchUi {
                 build_scheduled: Cell::new(false),
                 pending: RefCell::new(None),
                 on_cards_slice: OnceCell::new(),
+                on_cards_frame: OnceCell::new(),
                 cards_scheduled: Cell::new(false),
             };
             let on_cards_slice = {
@@ -193,12 +196,28 @@ impl SearchUi {
                     if let Some(ui) = weak.upgrade() {
                         ui.cards_scheduled.set(false);
                         if ui.append_slice() {
-                            ui.schedule_cards();
+                            ui.schedule_cards(false);
+                        }
+                    }
+                })
+            };
+            let on_cards_frame = {
+                let weak = weak.clone();
+                Closure::<dyn FnMut()>::new(move || {
+                    if let Some(ui) = weak.upgrade() {
+                        if let Some(task) = ui.on_cards_slice.get() {
+                            let _ = ui
+                                .window
+                                .set_timeout_with_callback_and_timeout_and_arguments_0(
+                                    task.as_ref().unchecked_ref(),
+                                    0,
+                                );
                         }
                     }
                 })
             };
             let _ = ui.on_cards_slice.set(on_cards_slice);
+            let _ = ui.on_cards_frame.set(on_cards_frame);
             let on_frame = {
                 let weak = weak.clone();
                 Closure::<dyn FnMut()>::new(move || {
@@ -592,7 +611,7 @@ impl SearchUi {
             marks: Rc::new(self.reading_marks()),
         }));
         self.append_slice();
-        self.schedule_cards();
+        self.schedule_cards(false);
         let first_new = list
             .children()
             .item(u32::try_from(shown).unwrap_or(u32::MAX))
@@ -638,15 +657,23 @@ impl SearchUi {
         let queued = pending.is_some();
         self.pending.replace(pending);
         if queued {
-            self.schedule_cards();
+            // After the first paint, which then holds only the first cards.
+            self.schedule_cards(true);
         }
     }
 
-    fn schedule_cards(&self) {
+    /// Queues a task to append the next slice: at once, or `after_frame` painted.
+    fn schedule_cards(&self, after_frame: bool) {
         if self.pending.borrow().is_none() || self.cards_scheduled.replace(true) {
             return;
         }
-        if let Some(task) = self.on_cards_slice.get() {
+        if after_frame {
+            if let Some(frame) = self.on_cards_frame.get() {
+                let _ = self
+                    .window
+                    .request_animation_frame(frame.as_ref().unchecked_ref());
+            }
+        } else if let Some(task) = self.on_cards_slice.get() {
             let _ = self
                 .window
                 .set_timeout_with_callback_and_timeout_and_arguments_0(
