@@ -472,6 +472,19 @@ async fn a_long_library_comes_a_screenful_first_then_whole() {
     );
     let expected: Vec<String> = (0..300).rev().map(|i| format!("long-{i:03}")).collect();
     assert_eq!(listed(&root), expected, "newest first, each once");
+    let items = root
+        .query_selector_all("[role='list'] > * > [role='listitem']")
+        .expect("selector");
+    assert_eq!(items.length(), 300, "every card is an item of one list");
+    let last: Element = items.item(299).expect("item").dyn_into().expect("element");
+    assert_eq!(
+        (
+            last.get_attribute("aria-posinset").as_deref(),
+            last.get_attribute("aria-setsize").as_deref()
+        ),
+        (Some("300"), Some("300")),
+        "each item says its place in the whole list"
+    );
     assert_eq!(
         mark_of(&root, "long-010").as_deref(),
         Some("reading-mark in-progress"),
@@ -527,8 +540,9 @@ async fn show_more_appends_to_the_results_on_the_page() {
         "the first page stays on the page"
     );
     let twenty_first = root
-        .query_selector(".search-results li:nth-child(21) .card-title a")
+        .query_selector_all(".search-results .card-title a")
         .expect("selector")
+        .item(20)
         .expect("a 21st result");
     let active = document().active_element().expect("focus somewhere");
     assert!(

@@ -193,19 +193,41 @@ pub fn result_cards(results: &SearchResults) -> Vec<ListedCard> {
         .collect()
 }
 
-/// Writes `cards` as the `<li>` items of a list (without the list), each linking to its
-/// article with the state's query and carrying its reading mark.
+/// Writes `cards` as one part of a list: a `<div class="library-part">` of list items.
+///
+/// A list is made of parts (the first cards, then each slice the web layer appends, or
+/// each page of results) because the style sheet lets the browser skip the layout and
+/// paint of a part off screen (`content-visibility`), and a hundred cards per part costs
+/// the browser far less to track, and to remove, than one card at a time. The parts are
+/// plain `div`s between the `role="list"` and its `role="listitem"`s, which ARIA allows;
+/// each item says its place (`aria-posinset`, from `first_position`, counted from 1)
+/// in the whole list (`aria-setsize`), drawn or not. Each card links to its article
+/// with the state's query and carries its reading mark.
+#[allow(clippy::too_many_arguments)]
 pub fn push_cards(
     out: &mut String,
     catalog: &Catalog,
     state: &SearchState,
     cards: &[ListedCard],
     marks: &ReadingMarks,
+    first_position: usize,
+    set_size: usize,
 ) {
-    for card in cards {
+    out.push_str(if cards.len() > FIRST_CARDS {
+        "<div class=\"library-part library-part-long\">"
+    } else {
+        "<div class=\"library-part\">"
+    });
+    let set_size = set_size.to_string();
+    for (position, card) in (first_position..).zip(cards) {
         let Some(entry) = catalog.entry(card.id) else {
             continue;
         };
+        out.push_str("<div class=\"library-item\" role=\"listitem\" aria-posinset=\"");
+        out.push_str(&position.to_string());
+        out.push_str("\" aria-setsize=\"");
+        out.push_str(&set_size);
+        out.push_str("\">");
         let href = state.article_href(&entry.slug);
         views::push_card(
             out,
@@ -214,16 +236,19 @@ pub fn push_cards(
             card.snippet_html.as_deref(),
             marks.get(&entry.slug),
         );
+        out.push_str("</div>");
     }
+    out.push_str("</div>");
 }
 
-/// The library with its search form, listing `cards` (the first of the library's; the
-/// web layer appends the others, then replaces the list with the state's results once
-/// the index is there).
+/// The library with its search form, listing `cards` (the first of the library's
+/// `total`; the web layer appends the others, then replaces the list with the state's
+/// results once the index is there).
 pub fn library_view(
     catalog: &Catalog,
     state: &SearchState,
     cards: &[ListedCard],
+    total: usize,
     marks: &ReadingMarks,
 ) -> String {
     let mut out = String::with_capacity(8192);
@@ -246,9 +271,17 @@ pub fn library_view(
     }
     push_search_form(&mut out, state);
     out.push_str("<div class=\"search-layout\"><div class=\"search-facets\" aria-label=\"Filters\" role=\"group\"></div><div class=\"search-main\"><p class=\"search-status\" id=\"folio-search-status\" aria-live=\"polite\"></p><div class=\"search-results\" id=\"folio-search-results\">");
-    out.push_str("<ol class=\"library\" role=\"list\">");
-    push_cards(&mut out, catalog, &SearchState::default(), cards, marks);
-    out.push_str("</ol></div></div></div>");
+    out.push_str("<div class=\"library\" role=\"list\">");
+    push_cards(
+        &mut out,
+        catalog,
+        &SearchState::default(),
+        cards,
+        marks,
+        1,
+        total,
+    );
+    out.push_str("</div></div></div></div>");
     out
 }
 
@@ -342,22 +375,25 @@ pub fn status_html(state: &SearchState, results: &SearchResults) -> String {
     out
 }
 
-/// A list of results: `cards` (the first of them; the web layer appends the others),
-/// and "Show more" when `more` results were left out of the page.
+/// A list of results: `cards` (the first of the `shown` on the page; the web layer
+/// appends the others), and "Show more" when `more` results were left out of the page.
+/// The items' set size is the count of all results, shown or not.
 pub fn results_html(
     catalog: &Catalog,
     state: &SearchState,
     cards: &[ListedCard],
-    more: bool,
+    results: &SearchResults,
     marks: &ReadingMarks,
 ) -> String {
     let mut out = String::with_capacity(4096);
     if cards.is_empty() {
         return out;
     }
-    out.push_str("<ol class=\"library\" role=\"list\">");
-    push_cards(&mut out, catalog, state, cards, marks);
-    out.push_str("</ol>");
+    let total = usize::try_from(results.total).unwrap_or(usize::MAX);
+    out.push_str("<div class=\"library\" role=\"list\">");
+    push_cards(&mut out, catalog, state, cards, marks, 1, total);
+    out.push_str("</div>");
+    let more = results.hits.len() < total;
     if more {
         out.push_str(MORE_BUTTON_HTML);
     }

@@ -158,7 +158,9 @@ pub fn library_view(catalog: &Catalog) -> String {
 
 /// A library card linking to the article's page, with its excerpt.
 pub fn push_library_card(out: &mut String, entry: &Entry) {
+    out.push_str("<li>");
     push_card(out, entry, &article_href(&entry.slug), None, None);
+    out.push_str("</li>");
 }
 
 /// What the reader has read or started, by slug: the marks the library's cards carry.
@@ -202,9 +204,10 @@ impl ReadingMarks {
     }
 }
 
-/// A library card linking to `href`; `snippet_html` (markup the caller has escaped),
-/// when given, stands in for the excerpt. Search results use it. `mark`, the class
-/// and the words of a reading mark, follows the byline.
+/// A library card (the `<article>`; the caller wraps it in its list's item) linking to
+/// `href`; `snippet_html` (markup the caller has escaped), when given, stands in for the
+/// excerpt. Search results use it. `mark`, the class and the words of a reading mark,
+/// follows the byline.
 pub fn push_card(
     out: &mut String,
     entry: &Entry,
@@ -212,7 +215,7 @@ pub fn push_card(
     snippet_html: Option<&str>,
     mark: Option<(&str, &str)>,
 ) {
-    out.push_str("<li><article class=\"card\" data-slug=\"");
+    out.push_str("<article class=\"card\" data-slug=\"");
     // The web layer finds cards by it (keyboard, and marks added after the list is drawn).
     push_escaped(out, &entry.slug);
     out.push('"');
@@ -258,7 +261,7 @@ pub fn push_card(
         push_problem_count(out, entry.diagnostics.len());
         out.push_str("</p>");
     }
-    out.push_str("</article></li>");
+    out.push_str("</article>");
 }
 
 /// The top of an article page: title, authors, publication, dates, reading time, tags.

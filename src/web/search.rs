@@ -147,6 +147,9 @@ pub struct SearchUi {
     build_scheduled: Cell<bool>,
     /// The cards of the list on the page still to be appended, a slice per task.
     pending: RefCell<Option<PendingCards>>,
+    /// Long lists taken off the page, hidden: removed a part per task, since removing
+    /// thousands of cards at once would block input for as long.
+    retired: RefCell<Vec<Element>>,
     on_cards_slice: OnceCell<Closure<dyn FnMut()>>,
     /// Queues the first slice of a list once the frame with its first cards is painted.
     on_cards_frame: OnceCell<Closure<dyn FnMut()>>,
@@ -160,6 +163,10 @@ struct PendingCards {
     list: Element,
     cards: Vec<ListedCard>,
     next: usize,
+    /// Cards before `cards` in the list, and in the whole list (drawn or not): their
+    /// places, which screen readers announce.
+    offset: usize,
+    set_size: usize,
     /// The search they belong to: their links carry its query.
     state: SearchState,
     marks: Rc<ReadingMarks>,
@@ -186,6 +193,7 @@ impl SearchUi {
                 on_idle_task: OnceCell::new(),
                 build_scheduled: Cell::new(false),
                 pending: RefCell::new(None),
+                retired: RefCell::new(Vec::new()),
                 on_cards_slice: OnceCell::new(),
                 on_cards_frame: OnceCell::new(),
                 cards_scheduled: Cell::new(false),
@@ -195,7 +203,8 @@ impl SearchUi {
                 Closure::<dyn FnMut()>::new(move || {
                     if let Some(ui) = weak.upgrade() {
                         ui.cards_scheduled.set(false);
-                        if ui.append_slice() {
+                        // New cards first: they are what the reader waits for.
+                        if ui.append_slice() || ui.retire_slice() {
                             ui.schedule_cards(false);
                         }
                     }
@@ -316,13 +325,14 @@ impl SearchUi {
         let first = cards.get(..FIRST_CARDS).unwrap_or(&cards);
         trusted_html::set_html(
             &self.view,
-            &search_view::library_view(catalog, &state, first, &marks),
+            &search_view::library_view(catalog, &state, first, cards.len(), &marks),
         )?;
         self.limit.set(PAGE_SIZE);
         let asked = !state.is_empty();
         self.state.replace(state);
         if !asked {
-            self.queue_cards(cards, FIRST_CARDS, SearchState::default(), marks);
+            let total = cards.len();
+            self.queue_cards(cards, FIRST_CARDS, total, SearchState::default(), marks);
         }
         if asked {
             // The reader came for these results: build now rather than show the wrong list.
@@ -549,12 +559,10 @@ impl SearchUi {
             let marks = Rc::new(self.reading_marks());
             let cards = search_view::result_cards(&results);
             let first = cards.get(..FIRST_CARDS).unwrap_or(&cards);
-            let more = (results.hits.len() as u64) < u64::from(results.total);
-            let _ = trusted_html::set_html(
-                &results_box,
-                &search_view::results_html(&catalog, &state, first, more, &marks),
-            );
-            self.queue_cards(cards, FIRST_CARDS, state.clone(), marks);
+            let html = search_view::results_html(&catalog, &state, first, &results, &marks);
+            self.replace_list(&results_box, &html);
+            let total = usize::try_from(results.total).unwrap_or(usize::MAX);
+            self.queue_cards(cards, FIRST_CARDS, total, state.clone(), marks);
         }
         let _ = trusted_html::set_html(&status, &search_view::status_html(&state, &results));
         let _ = trusted_html::set_html(&facets, &search_view::facets_html(&results));
@@ -590,6 +598,7 @@ impl SearchUi {
         };
         // Cards of this list still queued go first, so the new ones follow them.
         while self.append_slice() {}
+        let parts_before = list.child_element_count();
         let catalog = Rc::clone(&self.catalog);
         let state = self.state.borrow().clone();
         let results = run_in(&catalog, &state.query, &state.options(self.limit.get()));
@@ -607,15 +616,18 @@ impl SearchUi {
             list: list.clone(),
             cards: new,
             next: 0,
+            offset: shown,
+            set_size: usize::try_from(results.total).unwrap_or(usize::MAX),
             state,
             marks: Rc::new(self.reading_marks()),
         }));
-        self.append_slice();
-        self.schedule_cards(false);
+        if self.append_slice() {
+            self.schedule_cards(false);
+        }
         let first_new = list
             .children()
-            .item(u32::try_from(shown).unwrap_or(u32::MAX))
-            .and_then(|item| item.query_selector(".card-title a").ok().flatten())
+            .item(parts_before)
+            .and_then(|part| part.query_selector(".card-title a").ok().flatten())
             .and_then(|link| link.dyn_into::<HtmlElement>().ok());
         if let Some(link) = first_new {
             let _ = link.focus();
@@ -641,6 +653,7 @@ impl SearchUi {
         &self,
         cards: Vec<ListedCard>,
         next: usize,
+        set_size: usize,
         state: SearchState,
         marks: Rc<ReadingMarks>,
     ) {
@@ -649,6 +662,8 @@ impl SearchUi {
                 list,
                 cards,
                 next,
+                offset: 0,
+                set_size,
                 state,
                 marks,
             }),
@@ -664,7 +679,8 @@ impl SearchUi {
 
     /// Queues a task to append the next slice: at once, or `after_frame` painted.
     fn schedule_cards(&self, after_frame: bool) {
-        if self.pending.borrow().is_none() || self.cards_scheduled.replace(true) {
+        let idle = self.pending.borrow().is_none() && self.retired.borrow().is_empty();
+        if idle || self.cards_scheduled.replace(true) {
             return;
         }
         if after_frame {
@@ -703,6 +719,8 @@ impl SearchUi {
             &pending.state,
             pending.cards.get(pending.next..end).unwrap_or_default(),
             &pending.marks,
+            pending.offset + pending.next + 1,
+            pending.set_size,
         );
         let _ = trusted_html::append_html(&pending.list, &html);
         pending.next = end;
@@ -718,28 +736,72 @@ impl SearchUi {
         true
     }
 
-    /// The `<ol>` of the list on the page.
+    /// Puts the list of `html` in place of the one in `results_box`. A long list is not
+    /// removed at once (that alone would be a long task at thousands of cards): it is
+    /// hidden and goes a part per task.
+    fn replace_list(&self, results_box: &Element, html: &str) {
+        let old = self.list().filter(|list| list.child_element_count() > 1);
+        let Some(old) = old else {
+            let _ = trusted_html::set_html(results_box, html);
+            return;
+        };
+        let _ = old.set_attribute("hidden", "");
+        // No longer the list: `list()` and the queue must not find it.
+        old.set_class_name("library-retired");
+        let _ = old.remove_attribute("role");
+        self.pending.replace(None);
+        let others: Vec<Element> = (0..results_box.child_element_count())
+            .filter_map(|i| results_box.children().item(i))
+            .filter(|child| !child.is_same_node(Some(&old)))
+            .collect();
+        for other in others {
+            other.remove();
+        }
+        if let Ok(nodes) = trusted_html::fragment(&self.document, html) {
+            let _ = results_box.insert_before(&nodes, Some(&old));
+        }
+        self.retired.borrow_mut().push(old);
+        self.schedule_cards(false);
+    }
+
+    /// Removes a part of a list taken off the page. Returns whether some are left.
+    fn retire_slice(&self) -> bool {
+        let Some(list) = self.retired.borrow().first().cloned() else {
+            return false;
+        };
+        match list.last_element_child() {
+            Some(part) => part.remove(),
+            None => {
+                list.remove();
+                self.retired.borrow_mut().remove(0);
+            }
+        }
+        !self.retired.borrow().is_empty()
+    }
+
+    /// The list on the page (`role="list"`, made of parts).
     fn list(&self) -> Option<Element> {
         self.part("search-results")
-            .and_then(|results| results.query_selector("ol.library").ok().flatten())
+            .and_then(|results| results.query_selector(".library").ok().flatten())
     }
 
     /// The card at the top of the screen: its slug and its top, relative to the viewport.
     /// A binary search over the list's items, so a long list costs a few measurements.
     pub fn card_at_top(&self) -> Option<(String, f64)> {
-        let items = self.list()?.children();
+        let items = self.list()?.query_selector_all(".library-item").ok()?;
         let (mut low, mut high) = (0, items.length());
         // The first item whose bottom is below the top of the screen.
         while low < high {
             let middle = low + (high - low) / 2;
-            let bottom = items.item(middle)?.get_bounding_client_rect().bottom();
-            if bottom > 0.0 {
+            let item: Element = items.item(middle)?.dyn_into().ok()?;
+            if item.get_bounding_client_rect().bottom() > 0.0 {
                 high = middle;
             } else {
                 low = middle + 1;
             }
         }
-        let card = items.item(low)?.first_element_child()?;
+        let item: Element = items.item(low)?.dyn_into().ok()?;
+        let card = item.first_element_child()?;
         let slug = card.get_attribute("data-slug")?;
         Some((slug, card.get_bounding_client_rect().top()))
     }
@@ -750,20 +812,21 @@ impl SearchUi {
         let Some(list) = self.list() else {
             return false;
         };
-        let mut checked = 0;
-        let card = loop {
-            let items = list.children();
-            let found = (checked..items.length())
-                .filter_map(|i| items.item(i)?.first_element_child())
-                .find(|card| card.get_attribute("data-slug").as_deref() == Some(slug));
-            if found.is_some() {
-                break found;
-            }
-            checked = items.length();
-            if !self.append_slice() {
-                break None;
-            }
+        let in_part = |part: &Element| {
+            let cards = part.query_selector_all(".card[data-slug]").ok()?;
+            (0..cards.length())
+                .filter_map(|i| cards.item(i)?.dyn_into::<Element>().ok())
+                .find(|card| card.get_attribute("data-slug").as_deref() == Some(slug))
         };
+        // First the parts on the page, then each part as it is appended.
+        let mut card = in_part(&list);
+        while card.is_none() && self.append_slice() {
+            card = list.last_element_child().and_then(|part| in_part(&part));
+        }
+        if card.is_none() {
+            // The last slice appended ends the queue.
+            card = list.last_element_child().and_then(|part| in_part(&part));
+        }
         let Some(card) = card else {
             return false;
         };
