@@ -9,6 +9,13 @@
 //! of facet or sort adds an entry, so back and forward step through them. The HTML comes from
 //! [`crate::render::search_view`], which escapes every article string.
 //!
+//! Lists are drawn for a large library: the first cards ([`FIRST_CARDS`], more than a screen
+//! holds) go in with the view, the others in parts of [`CARDS_PER_SLICE`] appended a task at
+//! a time after the first paint, and a long list replaced by a search is hidden and removed a
+//! part per task; the style sheet lets the browser skip parts off screen. Every card is
+//! written with its reading mark, so a redrawn list keeps them. A search shows a page of
+//! results; "Show more" appends the next page under it rather than drawing the list again.
+//!
 //! Highlighting walks the text nodes of the rendered article body and wraps the matched
 //! words in `<mark class="search-hit">` built with `createElement` and text nodes: article
 //! text is never parsed as HTML here.
