@@ -61,7 +61,7 @@ fn search_box(root: &Element) -> HtmlInputElement {
 /// The slugs of the listed cards, in order.
 fn listed(root: &Element) -> Vec<String> {
     let cards = root
-        .query_selector_all(".search-results .card[data-slug]")
+        .query_selector_all(".search-results .library .card[data-slug]")
         .expect("selector");
     (0..cards.length())
         .filter_map(|i| cards.item(i))
@@ -404,7 +404,7 @@ fn local_storage() -> web_sys::Storage {
 /// The class of the reading mark on the listed card of `slug`, if it has one.
 fn mark_of(root: &Element, slug: &str) -> Option<String> {
     let cards = root
-        .query_selector_all(".search-results .card[data-slug]")
+        .query_selector_all(".search-results .library .card[data-slug]")
         .expect("selector");
     (0..cards.length())
         .filter_map(|i| cards.item(i))
@@ -493,6 +493,21 @@ async fn a_long_library_comes_a_screenful_first_then_whole() {
     local_storage()
         .remove_item("folio.position.long-010")
         .expect("forget");
+
+    // A search replaces the long list at once; the old one is hidden, then goes in parts.
+    let input = search_box(&root);
+    type_into(&input, "harbour").await;
+    assert_eq!(listed(&root).len(), 20, "a page of results, alone in view");
+    let retired = || {
+        root.query_selector_all(".library-retired")
+            .map(|found| found.length())
+            .unwrap_or(0)
+    };
+    assert!(
+        wait_until(|| retired() == 0).await,
+        "the old list is removed"
+    );
+    assert_eq!(listed(&root).len(), 20);
     app::unmount(id);
     root.remove();
 }

@@ -135,6 +135,12 @@ pub fn run(query: &str, options: &SearchOptions) -> SearchResults {
 /// so a key pressed meanwhile waits no longer than that.
 const BUILD_SLICE_MS: f64 = 40.0;
 
+/// The class of a list taken off the page and being removed.
+const RETIRED_CLASS: &str = "library-retired";
+
+/// Time given to each slice of removing a retired list (a part takes a few milliseconds).
+const RETIRE_SLICE_MS: f64 = 8.0;
+
 /// The search of one viewer.
 pub struct SearchUi {
     /// The catalog of the viewer this search belongs to.
@@ -748,39 +754,45 @@ impl SearchUi {
     /// hidden and goes a part per task.
     fn replace_list(&self, results_box: &Element, html: &str) {
         let old = self.list().filter(|list| list.child_element_count() > 1);
-        let Some(old) = old else {
-            let _ = trusted_html::set_html(results_box, html);
-            return;
-        };
-        let _ = old.set_attribute("hidden", "");
-        // No longer the list: `list()` and the queue must not find it.
-        old.set_class_name("library-retired");
-        let _ = old.remove_attribute("role");
-        self.pending.replace(None);
-        let others: Vec<Element> = (0..results_box.child_element_count())
-            .filter_map(|i| results_box.children().item(i))
-            .filter(|child| !child.is_same_node(Some(&old)))
+        if let Some(old) = &old {
+            let _ = old.set_attribute("hidden", "");
+            // No longer the list: `list()` and the queue must not find it.
+            old.set_class_name(RETIRED_CLASS);
+            let _ = old.remove_attribute("role");
+            self.pending.replace(None);
+            self.retired.borrow_mut().push(old.clone());
+        }
+        // Everything else goes now; lists retired earlier are still going, a part at a time.
+        let children = results_box.children();
+        let current: Vec<Element> = (0..children.length())
+            .filter_map(|i| children.item(i))
+            .filter(|child| !child.class_list().contains(RETIRED_CLASS))
             .collect();
-        for other in others {
-            other.remove();
+        for child in current {
+            child.remove();
         }
         if let Ok(nodes) = trusted_html::fragment(&self.document, html) {
-            let _ = results_box.insert_before(&nodes, Some(&old));
+            let _ = results_box.insert_before(&nodes, results_box.first_child().as_ref());
         }
-        self.retired.borrow_mut().push(old);
-        self.schedule_cards(false);
+        if old.is_some() {
+            self.schedule_cards(false);
+        }
     }
 
-    /// Removes a part of a list taken off the page. Returns whether some are left.
+    /// Removes parts of lists taken off the page, for a few milliseconds. Returns whether
+    /// some are left.
     fn retire_slice(&self) -> bool {
-        let Some(list) = self.retired.borrow().first().cloned() else {
-            return false;
-        };
-        match list.last_element_child() {
-            Some(part) => part.remove(),
-            None => {
-                list.remove();
-                self.retired.borrow_mut().remove(0);
+        let started = js_sys::Date::now();
+        while js_sys::Date::now() - started < RETIRE_SLICE_MS {
+            let Some(list) = self.retired.borrow().first().cloned() else {
+                return false;
+            };
+            match list.last_element_child() {
+                Some(part) => part.remove(),
+                None => {
+                    list.remove();
+                    self.retired.borrow_mut().remove(0);
+                }
             }
         }
         !self.retired.borrow().is_empty()
