@@ -569,3 +569,64 @@ async fn show_more_appends_to_the_results_on_the_page() {
     window().location().set_hash("#/").expect("set hash");
     sleep(20).await;
 }
+
+#[wasm_bindgen_test]
+async fn two_viewers_on_a_page_have_their_own_ids_and_searches() {
+    let (first_root, first) = mount_at("#/").await;
+    let second_root = fresh_container();
+    let second = web::mount(&second_root).expect("mount");
+    let ids_in = |root: &Element| -> Vec<String> {
+        let found = root.query_selector_all("[id]").expect("selector");
+        (0..found.length())
+            .filter_map(|i| found.item(i))
+            .filter_map(|node| node.dyn_into::<Element>().ok())
+            .map(|element| element.id())
+            .collect()
+    };
+    let mut all = ids_in(&first_root);
+    all.extend(ids_in(&second_root));
+    let count = all.len();
+    all.sort();
+    all.dedup();
+    assert_eq!(all.len(), count, "no id is used twice: {all:?}");
+    for root in [&first_root, &second_root] {
+        // Each viewer's labels and references point into that viewer.
+        let references = root
+            .query_selector_all("label[for], [aria-controls], [aria-describedby]")
+            .expect("selector");
+        for i in 0..references.length() {
+            let element: Element = references
+                .item(i)
+                .expect("item")
+                .dyn_into()
+                .expect("element");
+            for attribute in ["for", "aria-controls", "aria-describedby"] {
+                if let Some(target) = element.get_attribute(attribute) {
+                    let inside = document()
+                        .get_element_by_id(&target)
+                        .is_some_and(|found| root.contains(Some(&found)));
+                    assert!(inside, "{attribute}={target} points out of its viewer");
+                }
+            }
+        }
+    }
+    let second_box = search_box_in(&second_root);
+    type_into(&second_box, "partnership").await;
+    assert!(wait_until(|| listed(&second_root) == vec![SEED_SLUG.to_string()]).await);
+    assert_eq!(
+        listed(&first_root).len(),
+        3,
+        "the other viewer's list stays"
+    );
+    second.unmount();
+    second_root.remove();
+    finish(first_root, first).await;
+}
+
+fn search_box_in(root: &Element) -> HtmlInputElement {
+    root.query_selector("input[type='search']")
+        .expect("selector")
+        .expect("a search box")
+        .dyn_into()
+        .expect("an input")
+}

@@ -243,13 +243,15 @@ pub fn push_cards(
 
 /// The library with its search form, listing `cards` (the first of the library's
 /// `total`; the web layer appends the others, then replaces the list with the state's
-/// results once the index is there).
+/// results once the index is there). `id_suffix` ends every id of the view (`""` for
+/// the first viewer of a page), so that viewers on one page do not share ids.
 pub fn library_view(
     catalog: &Catalog,
     state: &SearchState,
     cards: &[ListedCard],
     total: usize,
     marks: &ReadingMarks,
+    id_suffix: &str,
 ) -> String {
     let mut out = String::with_capacity(8192);
     out.push_str("<header class=\"view-header\"><h1 tabindex=\"-1\">Articles</h1>");
@@ -269,8 +271,12 @@ pub fn library_view(
     if count == 0 {
         return out;
     }
-    push_search_form(&mut out, state);
-    out.push_str("<div class=\"search-layout\"><div class=\"search-facets\" aria-label=\"Filters\" role=\"group\"></div><div class=\"search-main\"><p class=\"search-status\" id=\"folio-search-status\" aria-live=\"polite\"></p><div class=\"search-results\" id=\"folio-search-results\">");
+    push_search_form(&mut out, state, id_suffix);
+    out.push_str("<div class=\"search-layout\"><div class=\"search-facets\" aria-label=\"Filters\" role=\"group\"></div><div class=\"search-main\"><p class=\"search-status\" id=\"");
+    push_id(&mut out, "folio-search-status", id_suffix);
+    out.push_str("\" aria-live=\"polite\"></p><div class=\"search-results\" id=\"");
+    push_id(&mut out, "folio-search-results", id_suffix);
+    out.push_str("\">");
     out.push_str("<div class=\"library\" role=\"list\">");
     push_cards(
         &mut out,
@@ -285,10 +291,28 @@ pub fn library_view(
     out
 }
 
-fn push_search_form(out: &mut String, state: &SearchState) {
-    out.push_str("<form class=\"search-form\" role=\"search\" action=\"#/\"><div class=\"search-field\"><label for=\"folio-search\">Search articles</label><input type=\"search\" id=\"folio-search\" name=\"q\" autocomplete=\"off\" spellcheck=\"false\" aria-describedby=\"folio-search-status\" aria-controls=\"folio-search-results\" placeholder=\"Words, &quot;a phrase&quot;…\" value=\"");
+/// An id of the view, with the viewer's suffix (escaped, though the web layer makes it).
+fn push_id(out: &mut String, id: &str, suffix: &str) {
+    out.push_str(id);
+    push_escaped(out, suffix);
+}
+
+fn push_search_form(out: &mut String, state: &SearchState, ids: &str) {
+    out.push_str("<form class=\"search-form\" role=\"search\" action=\"#/\"><div class=\"search-field\"><label for=\"");
+    push_id(out, "folio-search", ids);
+    out.push_str("\">Search articles</label><input type=\"search\" id=\"");
+    push_id(out, "folio-search", ids);
+    out.push_str("\" name=\"q\" autocomplete=\"off\" spellcheck=\"false\" aria-describedby=\"");
+    push_id(out, "folio-search-status", ids);
+    out.push_str("\" aria-controls=\"");
+    push_id(out, "folio-search-results", ids);
+    out.push_str("\" placeholder=\"Words, &quot;a phrase&quot;…\" value=\"");
     push_escaped(out, &state.query);
-    out.push_str("\"></div><div class=\"search-sort\"><label for=\"folio-sort\">Sort by</label><select id=\"folio-sort\" name=\"sort\">");
+    out.push_str("\"></div><div class=\"search-sort\"><label for=\"");
+    push_id(out, "folio-sort", ids);
+    out.push_str("\">Sort by</label><select id=\"");
+    push_id(out, "folio-sort", ids);
+    out.push_str("\" name=\"sort\">");
     let current = state.effective_sort();
     let has_query = !state.query.trim().is_empty();
     for (sort, label) in [

@@ -145,6 +145,8 @@ const RETIRE_SLICE_MS: f64 = 8.0;
 pub struct SearchUi {
     /// The catalog of the viewer this search belongs to.
     catalog: Rc<Catalog>,
+    /// Ends the ids of the view, so two viewers on a page have their own.
+    id_suffix: String,
     window: Window,
     document: Document,
     view: HtmlElement,
@@ -188,6 +190,7 @@ struct PendingCards {
 impl SearchUi {
     pub fn new(
         catalog: &Rc<Catalog>,
+        id_suffix: &str,
         window: &Window,
         document: &Document,
         view: &HtmlElement,
@@ -195,6 +198,7 @@ impl SearchUi {
         Rc::new_cyclic(|weak: &Weak<SearchUi>| {
             let ui = SearchUi {
                 catalog: Rc::clone(catalog),
+                id_suffix: id_suffix.to_string(),
                 window: window.clone(),
                 document: document.clone(),
                 view: view.clone(),
@@ -338,7 +342,14 @@ impl SearchUi {
         let first = cards.get(..FIRST_CARDS).unwrap_or(&cards);
         trusted_html::set_html(
             &self.view,
-            &search_view::library_view(catalog, &state, first, cards.len(), &marks),
+            &search_view::library_view(
+                catalog,
+                &state,
+                first,
+                cards.len(),
+                &marks,
+                &self.id_suffix,
+            ),
         )?;
         self.limit.set(PAGE_SIZE);
         let asked = !state.is_empty();
