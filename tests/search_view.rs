@@ -136,3 +136,32 @@ fn routes_accept_the_query_string() {
     );
     assert_eq!(Route::from_hash("#/nothing?q=x"), Some(Route::NotFound));
 }
+
+#[test]
+fn cards_are_list_items_that_say_their_place() {
+    use folio::catalog::{Catalog, Source};
+    use folio::render::search_view::{push_cards, ListedCard};
+    use folio::render::views::ReadingMarks;
+    use std::borrow::Cow;
+    let catalog = Catalog::from_sources(vec![Source {
+        path: Cow::Borrowed("articles/x.md"),
+        slug: Cow::Borrowed("x<y"),
+        bytes: Cow::Borrowed(b"---\ntitle: A <b>title</b>\n---\n\nText.\n"),
+    }]);
+    let cards = vec![ListedCard {
+        id: 0,
+        snippet_html: None,
+    }];
+    let marks = ReadingMarks::from_stored([("folio.position.x<y".into(), "1.0000 read".into())]);
+    let mut html = String::new();
+    let state = SearchState::from_hash("#/?q=t");
+    push_cards(&mut html, &catalog, &state, &cards, &marks, 41, 300);
+    assert!(html.starts_with("<div class=\"library-part\"><div class=\"library-item\" role=\"listitem\" aria-posinset=\"41\" aria-setsize=\"300\"><article class=\"card\" data-slug=\"x&lt;y\""), "{html}");
+    assert!(html.contains("href=\"#/a/x%3Cy?q=t\""), "{html}");
+    assert!(html.contains("A &lt;b&gt;title&lt;/b&gt;"), "{html}");
+    assert!(
+        html.contains("<p class=\"reading-mark read\">Read</p>"),
+        "{html}"
+    );
+    assert!(html.ends_with("</article></div></div>"), "{html}");
+}

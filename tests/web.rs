@@ -13,7 +13,7 @@ use wasm_bindgen_test::*;
 use web_sys::Element;
 
 mod browser;
-use browser::{document, fresh_container, sleep, wait_until, window};
+use browser::{document, fresh_container, long_catalog, sleep, wait_until, window};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -255,6 +255,51 @@ async fn returning_to_the_library_restores_its_scroll_position() {
     viewer.unmount();
     root.remove();
     spacer.remove();
+    reset_location().await;
+}
+
+#[wasm_bindgen_test]
+async fn a_long_library_scrolls_back_to_a_card_far_down() {
+    web::init();
+    reset_location().await;
+    let root = fresh_container();
+    let id = web::app::mount_catalog(&root, long_catalog(300)).expect("mount");
+    let cards = || {
+        root.query_selector_all(".card")
+            .map(|c| c.length())
+            .unwrap_or(0)
+    };
+    assert!(wait_until(|| cards() == 300).await, "the whole library");
+    // A card far below the first screenful, which the library draws later.
+    let far: web_sys::HtmlElement = root
+        .query_selector(".card[data-slug='long-050']")
+        .expect("selector")
+        .expect("the card")
+        .dyn_into()
+        .expect("an element");
+    far.scroll_into_view();
+    window().scroll_by_with_x_and_y(0.0, -40.0);
+    let far_down = window().scroll_y().expect("y");
+    assert!(far_down > 5000.0, "far down: {far_down}");
+    let card_top = || {
+        root.query_selector(".card[data-slug='long-050']")
+            .ok()
+            .flatten()
+            .map(|card| card.get_bounding_client_rect().top())
+    };
+    let before = card_top().expect("the card");
+
+    go_to("#/a/long-050", &root, "Harbour log 050").await;
+    window().history().expect("history").back().expect("back");
+    assert!(wait_until(|| main_heading(&root) == "Articles").await);
+    let after = card_top().expect("the card, drawn again at once");
+    assert!(
+        (after - before).abs() < 2.0,
+        "the card is where it was on the screen, {before}: {after}"
+    );
+
+    web::app::unmount(id);
+    root.remove();
     reset_location().await;
 }
 

@@ -2,12 +2,17 @@
 //! to the URL and comes back from it, facets filter, an article opened from a result
 //! highlights the query and `Esc` clears it, and `search()` returns plain objects.
 //!
+//! A long library (a catalog of 300 articles made here) is drawn a screenful first and
+//! the rest in slices; read marks stay on cards when a search redraws the list; "Show more"
+//! appends to the list on the page.
+//!
 //! Run with `wasm-pack test --headless --chrome`. The bundle is `articles/`: the seed news
 //! article (2022) and the two Folio guides (2024 and 2026).
 
 #![cfg(target_arch = "wasm32")]
 
 use folio::web;
+use folio::web::app;
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -17,7 +22,7 @@ use web_sys::{
 };
 
 mod browser;
-use browser::{document, sleep, wait_until, window};
+use browser::{document, fresh_container, long_catalog, sleep, wait_until, window};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -56,7 +61,7 @@ fn search_box(root: &Element) -> HtmlInputElement {
 /// The slugs of the listed cards, in order.
 fn listed(root: &Element) -> Vec<String> {
     let cards = root
-        .query_selector_all(".search-results .card[data-slug]")
+        .query_selector_all(".search-results .library .card[data-slug]")
         .expect("selector");
     (0..cards.length())
         .filter_map(|i| cards.item(i))
@@ -387,4 +392,241 @@ fn search_returns_plain_objects() {
     Reflect::set(&bad, &"sort".into(), &"sideways".into()).expect("set");
     let error = web::search("x", bad.into()).expect_err("a bad sort is an error");
     assert!(error.is_instance_of::<js_sys::Error>());
+}
+
+fn local_storage() -> web_sys::Storage {
+    window()
+        .local_storage()
+        .expect("storage")
+        .expect("a local storage")
+}
+
+/// The class of the reading mark on the listed card of `slug`, if it has one.
+fn mark_of(root: &Element, slug: &str) -> Option<String> {
+    let cards = root
+        .query_selector_all(".search-results .library .card[data-slug]")
+        .expect("selector");
+    (0..cards.length())
+        .filter_map(|i| cards.item(i))
+        .filter_map(|node| node.dyn_into::<Element>().ok())
+        .find(|card| card.get_attribute("data-slug").as_deref() == Some(slug))
+        .and_then(|card| card.query_selector(".reading-mark").ok().flatten())
+        .map(|mark| mark.class_name())
+}
+
+#[wasm_bindgen_test]
+async fn read_marks_stay_when_a_search_redraws_the_list() {
+    let seed_key = format!("folio.position.{SEED_SLUG}");
+    local_storage()
+        .set_item(&seed_key, "1.0000 read")
+        .expect("store");
+    let (root, viewer) = mount_at("#/").await;
+    assert_eq!(
+        mark_of(&root, SEED_SLUG).as_deref(),
+        Some("reading-mark read"),
+        "the library marks the read article"
+    );
+    let input = search_box(&root);
+    type_into(&input, "partnership").await;
+    assert!(wait_until(|| listed(&root).first().map(String::as_str) == Some(SEED_SLUG)).await);
+    assert_eq!(
+        mark_of(&root, SEED_SLUG).as_deref(),
+        Some("reading-mark read"),
+        "a result keeps its mark"
+    );
+    clear(&input).await;
+    assert!(wait_until(|| listed(&root).len() == 3).await);
+    assert_eq!(
+        mark_of(&root, SEED_SLUG).as_deref(),
+        Some("reading-mark read"),
+        "and so does the whole list drawn again"
+    );
+    let marks = root
+        .query_selector_all(".reading-mark")
+        .expect("selector")
+        .length();
+    assert_eq!(marks, 1, "one mark, not one per drawing");
+    local_storage().remove_item(&seed_key).expect("forget");
+    finish(root, viewer).await;
+}
+
+#[wasm_bindgen_test]
+async fn a_long_library_comes_a_screenful_first_then_whole() {
+    web::init();
+    window().location().set_hash("#/").expect("set hash");
+    sleep(20).await;
+    local_storage()
+        .set_item("folio.position.long-010", "0.5000")
+        .expect("store");
+    let root = fresh_container();
+    let id = app::mount_catalog(&root, long_catalog(300)).expect("mount");
+    let at_first = listed(&root).len();
+    assert!(
+        at_first > 0 && at_first < 300,
+        "the first paint carries a screenful, not all 300: {at_first}"
+    );
+    assert!(
+        wait_until(|| listed(&root).len() == 300).await,
+        "then the rest: {}",
+        listed(&root).len()
+    );
+    let expected: Vec<String> = (0..300).rev().map(|i| format!("long-{i:03}")).collect();
+    assert_eq!(listed(&root), expected, "newest first, each once");
+    let items = root
+        .query_selector_all("[role='list'] > * > [role='listitem']")
+        .expect("selector");
+    assert_eq!(items.length(), 300, "every card is an item of one list");
+    let last: Element = items.item(299).expect("item").dyn_into().expect("element");
+    assert_eq!(
+        (
+            last.get_attribute("aria-posinset").as_deref(),
+            last.get_attribute("aria-setsize").as_deref()
+        ),
+        (Some("300"), Some("300")),
+        "each item says its place in the whole list"
+    );
+    assert_eq!(
+        mark_of(&root, "long-010").as_deref(),
+        Some("reading-mark in-progress"),
+        "cards drawn late carry their marks too"
+    );
+    local_storage()
+        .remove_item("folio.position.long-010")
+        .expect("forget");
+
+    // A search replaces the long list at once; the old one is hidden, then goes in parts.
+    let input = search_box(&root);
+    type_into(&input, "harbour").await;
+    assert_eq!(listed(&root).len(), 20, "a page of results, alone in view");
+    let retired = || {
+        root.query_selector_all(".library-retired")
+            .map(|found| found.length())
+            .unwrap_or(0)
+    };
+    assert!(
+        wait_until(|| retired() == 0).await,
+        "the old list is removed"
+    );
+    assert_eq!(listed(&root).len(), 20);
+    app::unmount(id);
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn show_more_appends_to_the_results_on_the_page() {
+    web::init();
+    window().location().set_hash("#/").expect("set hash");
+    sleep(20).await;
+    let root = fresh_container();
+    let id = app::mount_catalog(&root, long_catalog(300)).expect("mount");
+    let input = search_box(&root);
+    type_into(&input, "harbour").await;
+    assert!(
+        wait_until(|| listed(&root).len() == 20).await,
+        "a page of results"
+    );
+    assert!(
+        status(&root).starts_with("300 articles match"),
+        "{}",
+        status(&root)
+    );
+    let first_card = root
+        .query_selector(".search-results .card")
+        .expect("selector")
+        .expect("a card");
+    let more: web_sys::HtmlElement = root
+        .query_selector(".search-more-button")
+        .expect("selector")
+        .expect("a Show more button")
+        .dyn_into()
+        .expect("a button");
+    more.focus().expect("focus");
+    more.click();
+    assert!(
+        wait_until(|| listed(&root).len() == 40).await,
+        "a second page"
+    );
+    let still_first = root
+        .query_selector(".search-results .card")
+        .expect("selector")
+        .expect("a card");
+    assert!(
+        first_card.is_same_node(Some(&still_first)),
+        "the first page stays on the page"
+    );
+    let twenty_first = root
+        .query_selector_all(".search-results .card-title a")
+        .expect("selector")
+        .item(20)
+        .expect("a 21st result");
+    let active = document().active_element().expect("focus somewhere");
+    assert!(
+        twenty_first.is_same_node(Some(&active)),
+        "focus moves to the first new result"
+    );
+    app::unmount(id);
+    root.remove();
+    window().location().set_hash("#/").expect("set hash");
+    sleep(20).await;
+}
+
+#[wasm_bindgen_test]
+async fn two_viewers_on_a_page_have_their_own_ids_and_searches() {
+    let (first_root, first) = mount_at("#/").await;
+    let second_root = fresh_container();
+    let second = web::mount(&second_root).expect("mount");
+    let ids_in = |root: &Element| -> Vec<String> {
+        let found = root.query_selector_all("[id]").expect("selector");
+        (0..found.length())
+            .filter_map(|i| found.item(i))
+            .filter_map(|node| node.dyn_into::<Element>().ok())
+            .map(|element| element.id())
+            .collect()
+    };
+    let mut all = ids_in(&first_root);
+    all.extend(ids_in(&second_root));
+    let count = all.len();
+    all.sort();
+    all.dedup();
+    assert_eq!(all.len(), count, "no id is used twice: {all:?}");
+    for root in [&first_root, &second_root] {
+        // Each viewer's labels and references point into that viewer.
+        let references = root
+            .query_selector_all("label[for], [aria-controls], [aria-describedby]")
+            .expect("selector");
+        for i in 0..references.length() {
+            let element: Element = references
+                .item(i)
+                .expect("item")
+                .dyn_into()
+                .expect("element");
+            for attribute in ["for", "aria-controls", "aria-describedby"] {
+                if let Some(target) = element.get_attribute(attribute) {
+                    let inside = document()
+                        .get_element_by_id(&target)
+                        .is_some_and(|found| root.contains(Some(&found)));
+                    assert!(inside, "{attribute}={target} points out of its viewer");
+                }
+            }
+        }
+    }
+    let second_box = search_box_in(&second_root);
+    type_into(&second_box, "partnership").await;
+    assert!(wait_until(|| listed(&second_root) == vec![SEED_SLUG.to_string()]).await);
+    assert_eq!(
+        listed(&first_root).len(),
+        3,
+        "the other viewer's list stays"
+    );
+    second.unmount();
+    second_root.remove();
+    finish(first_root, first).await;
+}
+
+fn search_box_in(root: &Element) -> HtmlInputElement {
+    root.query_selector("input[type='search']")
+        .expect("selector")
+        .expect("a search box")
+        .dyn_into()
+        .expect("an input")
 }

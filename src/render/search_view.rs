@@ -10,14 +10,22 @@
 //! strings may be set as `innerHTML`. The web layer (`web::search`) runs the queries.
 
 use super::escape::push_escaped;
-use super::views::{self, percent_decode, push_percent_encoded};
-use crate::catalog::Catalog;
+use super::views::{self, percent_decode, push_percent_encoded, ReadingMarks};
+use crate::catalog::{ArticleId, Catalog};
 use crate::search::query::parse_query;
 use crate::search::tokenize::for_each_token;
 use crate::search::{SearchOptions, SearchResults, Snippet, Sort};
 
 /// Results shown at first, and added by each "Show more".
 pub const PAGE_SIZE: usize = 20;
+/// Cards written when a list is drawn: more than the tallest screen shows, so the first
+/// paint is whole. The web layer appends the rest in slices of [`CARDS_PER_SLICE`]
+/// between which the page stays responsive.
+pub const FIRST_CARDS: usize = 24;
+/// Cards appended per slice after the first ones (a few milliseconds of work).
+pub const CARDS_PER_SLICE: usize = 100;
+/// The "Show more" button under a list of results cut to a page.
+pub const MORE_BUTTON_HTML: &str = "<p class=\"search-more\"><button type=\"button\" class=\"search-more-button\">Show more results</button></p>";
 /// Facet values shown per facet (selected ones are always shown).
 const FACET_VALUES_SHOWN: usize = 12;
 
@@ -155,9 +163,97 @@ pub fn sort_from_name(name: &str) -> Option<Sort> {
     }
 }
 
-/// The library with its search form; the list is the plain library until the web layer
-/// has run the state's search (the index is built after the first paint).
-pub fn library_view(catalog: &Catalog, state: &SearchState) -> String {
+/// One card of a list: the article and, for a search result, its snippet as HTML.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListedCard {
+    pub id: ArticleId,
+    /// Escaped markup with the matched words in `<mark>`; `None` shows the excerpt.
+    pub snippet_html: Option<String>,
+}
+
+/// The cards of the plain library: every listed article, newest first.
+pub fn library_cards(catalog: &Catalog) -> Vec<ListedCard> {
+    catalog
+        .listed()
+        .map(|entry| ListedCard {
+            id: entry.id,
+            snippet_html: None,
+        })
+        .collect()
+}
+
+/// The cards of search results, in their order.
+pub fn result_cards(results: &SearchResults) -> Vec<ListedCard> {
+    results
+        .hits
+        .iter()
+        .map(|hit| ListedCard {
+            id: hit.id,
+            snippet_html: (!hit.snippet.segments.is_empty()).then(|| snippet_html(&hit.snippet)),
+        })
+        .collect()
+}
+
+/// Writes `cards` as one part of a list: a `<div class="library-part">` of list items.
+///
+/// A list is made of parts (the first cards, then each slice the web layer appends, or
+/// each page of results) because the style sheet lets the browser skip the layout and
+/// paint of a part off screen (`content-visibility`), and a hundred cards per part costs
+/// the browser far less to track, and to remove, than one card at a time. The parts are
+/// plain `div`s between the `role="list"` and its `role="listitem"`s, which ARIA allows;
+/// each item says its place (`aria-posinset`, from `first_position`, counted from 1)
+/// in the whole list (`aria-setsize`), drawn or not. Each card links to its article
+/// with the state's query and carries its reading mark.
+#[allow(clippy::too_many_arguments)]
+pub fn push_cards(
+    out: &mut String,
+    catalog: &Catalog,
+    state: &SearchState,
+    cards: &[ListedCard],
+    marks: &ReadingMarks,
+    first_position: usize,
+    set_size: usize,
+) {
+    out.push_str(if cards.len() > FIRST_CARDS {
+        "<div class=\"library-part library-part-long\">"
+    } else {
+        "<div class=\"library-part\">"
+    });
+    let set_size = set_size.to_string();
+    for (position, card) in (first_position..).zip(cards) {
+        let Some(entry) = catalog.entry(card.id) else {
+            continue;
+        };
+        out.push_str("<div class=\"library-item\" role=\"listitem\" aria-posinset=\"");
+        out.push_str(&position.to_string());
+        out.push_str("\" aria-setsize=\"");
+        out.push_str(&set_size);
+        out.push_str("\">");
+        let href = state.article_href(&entry.slug);
+        views::push_card(
+            out,
+            entry,
+            &href,
+            card.snippet_html.as_deref(),
+            marks.get(&entry.slug),
+        );
+        out.push_str("</div>");
+    }
+    out.push_str("</div>");
+}
+
+/// The library with its search form, listing `cards` (the first of the library's
+/// `total`; the web layer appends the others, then replaces the list with the state's
+/// results once the index is there). `id_suffix` ends every id of the view (`""` for
+/// the first viewer of a page), so that viewers on one page do not share ids.
+pub fn library_view(
+    catalog: &Catalog,
+    state: &SearchState,
+    cards: &[ListedCard],
+    total: usize,
+    marks: &ReadingMarks,
+    id_suffix: &str,
+) -> String {
     let mut out = String::with_capacity(8192);
     out.push_str("<header class=\"view-header\"><h1 tabindex=\"-1\">Articles</h1>");
     let count = catalog.listed().count();
@@ -176,20 +272,48 @@ pub fn library_view(catalog: &Catalog, state: &SearchState) -> String {
     if count == 0 {
         return out;
     }
-    push_search_form(&mut out, state);
-    out.push_str("<div class=\"search-layout\"><div class=\"search-facets\" aria-label=\"Filters\" role=\"group\"></div><div class=\"search-main\"><p class=\"search-status\" id=\"folio-search-status\" aria-live=\"polite\"></p><div class=\"search-results\" id=\"folio-search-results\">");
-    out.push_str("<ol class=\"library\" role=\"list\">");
-    for entry in catalog.listed() {
-        views::push_library_card(&mut out, entry);
-    }
-    out.push_str("</ol></div></div></div>");
+    push_search_form(&mut out, state, id_suffix);
+    out.push_str("<div class=\"search-layout\"><div class=\"search-facets\" aria-label=\"Filters\" role=\"group\"></div><div class=\"search-main\"><p class=\"search-status\" id=\"");
+    push_id(&mut out, "folio-search-status", id_suffix);
+    out.push_str("\" aria-live=\"polite\"></p><div class=\"search-results\" id=\"");
+    push_id(&mut out, "folio-search-results", id_suffix);
+    out.push_str("\">");
+    out.push_str("<div class=\"library\" role=\"list\">");
+    push_cards(
+        &mut out,
+        catalog,
+        &SearchState::default(),
+        cards,
+        marks,
+        1,
+        total,
+    );
+    out.push_str("</div></div></div></div>");
     out
 }
 
-fn push_search_form(out: &mut String, state: &SearchState) {
-    out.push_str("<form class=\"search-form\" role=\"search\" action=\"#/\"><div class=\"search-field\"><label for=\"folio-search\">Search articles</label><input type=\"search\" id=\"folio-search\" name=\"q\" autocomplete=\"off\" spellcheck=\"false\" aria-describedby=\"folio-search-status\" aria-controls=\"folio-search-results\" placeholder=\"Words, &quot;a phrase&quot;…\" value=\"");
+/// An id of the view, with the viewer's suffix (escaped, though the web layer makes it).
+fn push_id(out: &mut String, id: &str, suffix: &str) {
+    out.push_str(id);
+    push_escaped(out, suffix);
+}
+
+fn push_search_form(out: &mut String, state: &SearchState, ids: &str) {
+    out.push_str("<form class=\"search-form\" role=\"search\" action=\"#/\"><div class=\"search-field\"><label for=\"");
+    push_id(out, "folio-search", ids);
+    out.push_str("\">Search articles</label><input type=\"search\" id=\"");
+    push_id(out, "folio-search", ids);
+    out.push_str("\" name=\"q\" autocomplete=\"off\" spellcheck=\"false\" aria-describedby=\"");
+    push_id(out, "folio-search-status", ids);
+    out.push_str("\" aria-controls=\"");
+    push_id(out, "folio-search-results", ids);
+    out.push_str("\" placeholder=\"Words, &quot;a phrase&quot;…\" value=\"");
     push_escaped(out, &state.query);
-    out.push_str("\"></div><div class=\"search-sort\"><label for=\"folio-sort\">Sort by</label><select id=\"folio-sort\" name=\"sort\">");
+    out.push_str("\"></div><div class=\"search-sort\"><label for=\"");
+    push_id(out, "folio-sort", ids);
+    out.push_str("\">Sort by</label><select id=\"");
+    push_id(out, "folio-sort", ids);
+    out.push_str("\" name=\"sort\">");
     let current = state.effective_sort();
     let has_query = !state.query.trim().is_empty();
     for (sort, label) in [
@@ -276,27 +400,27 @@ pub fn status_html(state: &SearchState, results: &SearchResults) -> String {
     out
 }
 
-/// The list of results: cards with their snippets, and "Show more" when there are more.
-pub fn results_html(catalog: &Catalog, state: &SearchState, results: &SearchResults) -> String {
+/// A list of results: `cards` (the first of the `shown` on the page; the web layer
+/// appends the others), and "Show more" when `more` results were left out of the page.
+/// The items' set size is the count of all results, shown or not.
+pub fn results_html(
+    catalog: &Catalog,
+    state: &SearchState,
+    cards: &[ListedCard],
+    results: &SearchResults,
+    marks: &ReadingMarks,
+) -> String {
     let mut out = String::with_capacity(4096);
-    if results.hits.is_empty() {
+    if cards.is_empty() {
         return out;
     }
-    out.push_str("<ol class=\"library\" role=\"list\">");
-    for hit in &results.hits {
-        let Some(entry) = catalog.entry(hit.id) else {
-            continue;
-        };
-        let href = state.article_href(&hit.slug);
-        if hit.snippet.segments.is_empty() {
-            views::push_card(&mut out, entry, &href, None);
-        } else {
-            views::push_card(&mut out, entry, &href, Some(&snippet_html(&hit.snippet)));
-        }
-    }
-    out.push_str("</ol>");
-    if (results.hits.len() as u64) < u64::from(results.total) {
-        out.push_str("<p class=\"search-more\"><button type=\"button\" class=\"search-more-button\">Show more results</button></p>");
+    let total = usize::try_from(results.total).unwrap_or(usize::MAX);
+    out.push_str("<div class=\"library\" role=\"list\">");
+    push_cards(&mut out, catalog, state, cards, marks, 1, total);
+    out.push_str("</div>");
+    let more = results.hits.len() < total;
+    if more {
+        out.push_str(MORE_BUTTON_HTML);
     }
     out
 }

@@ -14,6 +14,7 @@
 use super::escape::push_escaped;
 use super::url::safe_url;
 use crate::catalog::{Catalog, Entry};
+use crate::reading::position::{storage_key, Position, Progress};
 
 /// The name shown in titles and the masthead.
 pub const SITE_NAME: &str = "Folio";
@@ -98,14 +99,65 @@ pub fn library_view(catalog: &Catalog) -> String {
 
 /// A library card linking to the article's page, with its excerpt.
 pub fn push_library_card(out: &mut String, entry: &Entry) {
-    push_card(out, entry, &article_href(&entry.slug), None);
+    out.push_str("<li>");
+    push_card(out, entry, &article_href(&entry.slug), None, None);
+    out.push_str("</li>");
 }
 
-/// A library card linking to `href`; `snippet_html` (markup the caller has escaped),
-/// when given, stands in for the excerpt. Search results use it.
-pub fn push_card(out: &mut String, entry: &Entry, href: &str, snippet_html: Option<&str>) {
-    out.push_str("<li><article class=\"card\" data-slug=\"");
-    // The web layer marks read and started articles by it.
+/// What the reader has read or started, by slug: the marks the library's cards carry.
+///
+/// Built once per list from the stored positions (`localStorage` in the browser, as
+/// [`storage_key`] names them), so that every card is written with its mark and a list
+/// redrawn by a search keeps them. Kept sorted by slug: a lookup is a binary search.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ReadingMarks {
+    /// Slug, class (`read` or `in-progress`), words; sorted by slug.
+    marks: Vec<(String, &'static str, String)>,
+}
+
+impl ReadingMarks {
+    /// The marks of the stored `(key, value)` pairs; keys that are not positions, and
+    /// values that do not parse, are ignored (the storage is shared with other pages).
+    pub fn from_stored(stored: impl IntoIterator<Item = (String, String)>) -> ReadingMarks {
+        let prefix = storage_key("");
+        let mut marks: Vec<(String, &'static str, String)> = stored
+            .into_iter()
+            .filter_map(|(key, value)| {
+                let slug = key.strip_prefix(prefix.as_str())?;
+                let (class, words) = Progress::of(Position::parse(&value)).mark()?;
+                Some((slug.to_string(), class, words))
+            })
+            .collect();
+        marks.sort_by(|a, b| a.0.cmp(&b.0));
+        marks.dedup_by(|later, earlier| later.0 == earlier.0);
+        ReadingMarks { marks }
+    }
+
+    /// The class and the words of the mark of this article, if it has one.
+    pub fn get(&self, slug: &str) -> Option<(&'static str, &str)> {
+        let at = self
+            .marks
+            .binary_search_by(|(marked, _, _)| marked.as_str().cmp(slug))
+            .ok()?;
+        self.marks
+            .get(at)
+            .map(|(_, class, words)| (*class, words.as_str()))
+    }
+}
+
+/// A library card (the `<article>`; the caller wraps it in its list's item) linking to
+/// `href`; `snippet_html` (markup the caller has escaped), when given, stands in for the
+/// excerpt. Search results use it. `mark`, the class and the words of a reading mark,
+/// follows the byline.
+pub fn push_card(
+    out: &mut String,
+    entry: &Entry,
+    href: &str,
+    snippet_html: Option<&str>,
+    mark: Option<(&str, &str)>,
+) {
+    out.push_str("<article class=\"card\" data-slug=\"");
+    // The web layer finds cards by it (keyboard, and marks added after the list is drawn).
     push_escaped(out, &entry.slug);
     out.push('"');
     push_language_attributes(out, entry);
@@ -129,6 +181,13 @@ pub fn push_card(out: &mut String, entry: &Entry, href: &str, snippet_html: Opti
     push_separator(out, parts);
     push_reading_time(out, entry.reading_minutes);
     out.push_str("</p>");
+    if let Some((class, words)) = mark {
+        out.push_str("<p class=\"reading-mark ");
+        push_escaped(out, class);
+        out.push_str("\">");
+        push_escaped(out, words);
+        out.push_str("</p>");
+    }
     if let Some(snippet_html) = snippet_html {
         out.push_str("<p class=\"excerpt snippet\">");
         out.push_str(snippet_html);
@@ -143,7 +202,7 @@ pub fn push_card(out: &mut String, entry: &Entry, href: &str, snippet_html: Opti
         push_problem_count(out, entry.diagnostics.len());
         out.push_str("</p>");
     }
-    out.push_str("</article></li>");
+    out.push_str("</article>");
 }
 
 /// The top of an article page: title, authors, publication, dates, reading time, tags.
@@ -553,6 +612,46 @@ mod tests {
         assert!(!html.contains("<script"), "{html}");
         assert!(html.contains("&lt;script&gt;new&quot;"), "{html}");
         assert!(html.contains("<time datetime=\"2024-05-01\">"));
+    }
+
+    #[test]
+    fn reading_marks_come_from_stored_positions_only() {
+        let stored = [
+            ("folio.position.done", "0.9900 read"),
+            ("folio.position.half", "0.5000"),
+            ("folio.position.barely", "0.0100"),
+            ("folio.position.junk", "<b>x</b>"),
+            ("folio.prefs", "0.5000 read"),
+            ("other.position.half", "1.0000 read"),
+        ];
+        let marks = ReadingMarks::from_stored(
+            stored
+                .iter()
+                .map(|(key, value)| (key.to_string(), value.to_string())),
+        );
+        assert_eq!(marks.get("done"), Some(("read", "Read")));
+        assert_eq!(
+            marks.get("half"),
+            Some(("in-progress", "In progress · 50%"))
+        );
+        assert_eq!(marks.get("barely"), None);
+        assert_eq!(marks.get("junk"), None);
+        assert_eq!(marks.get("prefs"), None);
+        assert_eq!(marks.get(""), None);
+
+        let mut html = String::new();
+        push_card(
+            &mut html,
+            &entry("T"),
+            "#/a/a-slug",
+            None,
+            marks.get("half"),
+        );
+        let byline = html.find("class=\"byline\"").expect("byline");
+        let mark = html
+            .find("<p class=\"reading-mark in-progress\">In progress · 50%</p>")
+            .expect("mark");
+        assert!(byline < mark, "{html}");
     }
 
     #[test]

@@ -58,6 +58,10 @@ struct Shared {
     current: RefCell<Option<Route>>,
     /// Where the reader was in the library when they opened an article, to return there.
     library_scroll: Cell<Option<f64>>,
+    /// The card at the top of the screen then, and how far from the top: the library is
+    /// drawn again on the way back, and cards not laid out yet have only an estimated
+    /// height, so the card is a surer place to return to than the scroll offset.
+    library_card: RefCell<Option<(String, f64)>>,
     /// Reading settings, shortcuts, contents highlight, position memory.
     reader: Rc<Reader>,
     /// The library's search and the highlight of a search in an article.
@@ -74,12 +78,20 @@ pub fn mount(root: &Element) -> Result<u32, JsValue> {
 /// feed whole hostile articles (front matter, file names) through the real views.
 pub fn mount_catalog(root: &Element, catalog: Rc<Catalog>) -> Result<u32, JsValue> {
     unmount_root(root);
-    let app = App::new(root, catalog)?;
     let id = NEXT_MOUNT_ID.with(|next| {
         let id = next.get();
         next.set(id.wrapping_add(1));
         id
     });
+    // The first viewer on a page keeps the plain ids (`folio-main`, `folio-search`, …);
+    // any other viewer mounted meanwhile ends them with its mount id.
+    let alone = MOUNTED.with(|mounted| mounted.borrow().is_empty());
+    let id_suffix = if alone {
+        String::new()
+    } else {
+        format!("-{id}")
+    };
+    let app = App::new(root, catalog, &id_suffix)?;
     MOUNTED.with(|mounted| mounted.borrow_mut().push((id, app)));
     Ok(id)
 }
@@ -127,7 +139,7 @@ pub fn show_error_everywhere(message: &str) {
 }
 
 impl App {
-    fn new(root: &Element, catalog: Rc<Catalog>) -> Result<App, JsValue> {
+    fn new(root: &Element, catalog: Rc<Catalog>, id_suffix: &str) -> Result<App, JsValue> {
         let window = dom::window()?;
         let document = dom::document()?;
         root.replace_children_with_node_0();
@@ -135,7 +147,8 @@ impl App {
 
         let skip_link = document.create_element("a")?;
         skip_link.set_class_name("folio-skip-link");
-        skip_link.set_attribute("href", "#folio-main")?;
+        let main_id = format!("folio-main{id_suffix}");
+        skip_link.set_attribute("href", &format!("#{main_id}"))?;
         skip_link.set_text_content(Some("Skip to content"));
 
         let masthead = document.create_element("header")?;
@@ -146,7 +159,7 @@ impl App {
         )?;
 
         let view: HtmlElement = document.create_element("main")?.dyn_into()?;
-        view.set_id("folio-main");
+        view.set_id(&main_id);
         view.set_class_name("folio-view");
         view.set_tab_index(-1);
 
@@ -162,7 +175,7 @@ impl App {
         root.append_child(&view)?;
         root.append_child(&colophon)?;
         let reader = Reader::new(&window, &document, root, &masthead, &view)?;
-        let search = SearchUi::new(&catalog, &window, &document, &view);
+        let search = SearchUi::new(&catalog, id_suffix, &window, &document, &view);
 
         let shared = Rc::new(Shared {
             window,
@@ -172,6 +185,7 @@ impl App {
             catalog,
             current: RefCell::new(None),
             library_scroll: Cell::new(None),
+            library_card: RefCell::new(None),
             reader,
             search,
         });
@@ -258,6 +272,7 @@ impl Shared {
 
         if previous == Some(Route::Library) {
             self.library_scroll.set(self.window.scroll_y().ok());
+            self.library_card.replace(self.search.card_at_top());
         }
         let catalog = Rc::clone(&self.catalog);
         let title = match &route {
@@ -296,7 +311,14 @@ impl Shared {
             };
             match saved {
                 // Back in the library: at the place the reader left it, not at the top.
-                Some(y) => self.window.scroll_to_with_x_and_y(0.0, y),
+                Some(y) => {
+                    let card = self.library_card.take();
+                    let revealed =
+                        card.is_some_and(|(slug, top)| self.search.reveal_card(&slug, top));
+                    if !revealed {
+                        self.window.scroll_to_with_x_and_y(0.0, y);
+                    }
+                }
                 None => self.root.scroll_into_view(),
             }
             self.focus_main_heading();

@@ -45,3 +45,24 @@ pub fn fresh_container() -> Element {
         .expect("attach");
     container
 }
+
+/// A catalog of `count` Markdown articles, slugged `long-000` and on, one a year from 1800
+/// (so the library lists `long-<count - 1>` first), each saying "harbour" and its number.
+pub fn long_catalog(count: usize) -> std::rc::Rc<folio::catalog::Catalog> {
+    use folio::catalog::{Catalog, Source};
+    use std::borrow::Cow;
+    let sources = (0..count)
+        .map(|i| {
+            let text = format!(
+                "---\ntitle: Harbour log {i:03}\ndate: {}-01-01\ntags: [harbour]\n---\n\nNotes from the harbour, number {i}.\n",
+                1800 + i
+            );
+            Source {
+                path: Cow::Owned(format!("articles/long-{i:03}.md")),
+                slug: Cow::Owned(format!("long-{i:03}")),
+                bytes: Cow::Owned(text.into_bytes()),
+            }
+        })
+        .collect();
+    std::rc::Rc::new(Catalog::from_sources(sources))
+}
