@@ -4,8 +4,9 @@
 //! The index comes from the catalog ([`Catalog::search_index`]): for the bundled articles,
 //! the one `build.rs` built, read in place, so search is ready with the library's first
 //! paint (a catalog of sources, in tests, builds its index there on first use). Typing runs
-//! the query synchronously, at most once per animation frame, and replaces the history entry (one entry per search, not per keystroke); a change
-//! of facet or sort adds an entry, so back and forward step through them. The HTML comes from
+//! the query synchronously, at most once per animation frame, and replaces the history
+//! entry (one entry per search, not per keystroke); a change of facet or sort adds an
+//! entry, so back and forward step through them. The HTML comes from
 //! [`crate::render::search_view`], which escapes every article string.
 //!
 //! Lists are drawn for a large library: the first cards ([`FIRST_CARDS`], more than a screen
