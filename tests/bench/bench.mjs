@@ -66,7 +66,7 @@ function instrument({ seedText }) {
     });
   };
   const check = () => {
-    if (document.querySelector('ol.library li')) found('library');
+    if (document.querySelector('.library .card')) found('library');
     const body = document.body;
     if (body && body.textContent.includes(seedText)) found('seed');
   };

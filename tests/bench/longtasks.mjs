@@ -69,7 +69,7 @@ async function measure(browser, url, runs, interact) {
 /// Click the card titled `title` in the library and wait until `text` is painted in the article.
 export function openArticle(browser, { url, title, text, runs }) {
   return measure(browser, url, runs, async (page) => {
-    await page.locator('ol.library a', { hasText: title }).first().click();
+    await page.locator('.library .card a', { hasText: title }).first().click();
     await page.waitForFunction(
       (sentence) => {
         const body = document.querySelector('.article-body');

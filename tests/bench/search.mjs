@@ -66,7 +66,7 @@ function instrumentStartup() {
     };
   }
   new MutationObserver(() => {
-    if (document.querySelector('ol.library li')) mark('library');
+    if (document.querySelector('.library .card')) mark('library');
     if (document.querySelector('.search-form[data-search-ready]')) mark('ready');
   }).observe(document, { childList: true, subtree: true, attributes: true });
 }
@@ -88,7 +88,7 @@ async function startupRun(browser, url) {
       return {
         library: m.libraryPainted - m.instantiated,
         ready: m.readyPainted - m.instantiated,
-        cards: document.querySelectorAll('ol.library li').length,
+        cards: document.querySelectorAll('.library .card').length,
         memory: window.__searchBenchWasm ? window.__searchBenchWasm.exports.memory.buffer.byteLength : null,
       };
     });
