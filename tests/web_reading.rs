@@ -482,3 +482,64 @@ async fn unmounting_with_a_save_pending_throws_nothing_later() {
     assert_eq!(errors.get(), 0, "an error was thrown after unmounting");
     window().scroll_to_with_x_and_y(0.0, 0.0);
 }
+
+#[wasm_bindgen_test]
+async fn with_two_viewers_a_shortcut_acts_in_one() {
+    let (first_root, first) = mounted_at("#/").await;
+    let second_root = document().create_element("div").expect("div");
+    document()
+        .body()
+        .expect("body")
+        .append_child(&second_root)
+        .expect("attach");
+    let second = web::mount(&second_root).expect("mount");
+    sleep(20).await;
+    let active = || document().active_element();
+    let first_box = find(&first_root, "input[type='search']").expect("first search box");
+    let second_box = find(&second_root, "input[type='search']").expect("second search box");
+
+    // Nothing focused: the first viewer on the page takes the key.
+    press("/");
+    assert_eq!(
+        active(),
+        Some(first_box.clone()),
+        "/ focuses the first viewer's box"
+    );
+
+    // Focus in the second viewer: its own box, and the first viewer's stays as it was.
+    first_box
+        .unchecked_ref::<HtmlElement>()
+        .blur()
+        .expect("blur");
+    let link = find(&second_root, ".card-title a").expect("a card in the second viewer");
+    link.unchecked_ref::<HtmlElement>().focus().expect("focus");
+    press_on(&link, "/", false);
+    assert_eq!(
+        active(),
+        Some(second_box),
+        "/ focuses the second viewer's own box"
+    );
+
+    // Focus in the embedding page's own controls: the key is theirs.
+    let button = document().create_element("button").expect("button");
+    document()
+        .body()
+        .expect("body")
+        .append_child(&button)
+        .expect("attach");
+    button
+        .unchecked_ref::<HtmlElement>()
+        .focus()
+        .expect("focus");
+    press_on(&button, "/", false);
+    assert_eq!(
+        active(),
+        Some(button.clone()),
+        "a key in the page's own button stays there"
+    );
+    button.remove();
+
+    second.unmount();
+    second_root.remove();
+    finish(first_root, first);
+}

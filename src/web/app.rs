@@ -96,6 +96,22 @@ pub fn mount_catalog(root: &Element, catalog: Rc<Catalog>) -> Result<u32, JsValu
     Ok(id)
 }
 
+/// Whether keys pressed with focus in no viewer (on the page's body) go to the viewer
+/// mounted in `root`: the first viewer still mounted takes them, so that on a page with
+/// two viewers a shortcut acts once. True when the registry cannot tell (not mounted
+/// through it, or busy).
+pub fn takes_unfocused_keys(root: &Element) -> bool {
+    MOUNTED
+        .try_with(|mounted| {
+            let mounted = mounted.try_borrow().ok()?;
+            let (_, first) = mounted.first()?;
+            Some(first.shared.root.is_same_node(Some(root)))
+        })
+        .ok()
+        .flatten()
+        .unwrap_or(true)
+}
+
 /// Removes the viewer with this mount id: its listeners go and its element is emptied.
 /// Returns false when there was none (already unmounted).
 pub fn unmount(id: u32) -> bool {

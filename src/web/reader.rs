@@ -26,7 +26,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{
     Document, Element, Event, FocusOptions, HtmlDetailsElement, HtmlDialogElement, HtmlElement,
-    HtmlInputElement, IntersectionObserver, IntersectionObserverInit, KeyboardEvent, Storage,
+    HtmlInputElement, IntersectionObserver, IntersectionObserverInit, KeyboardEvent, Node, Storage,
     Window,
 };
 
@@ -49,6 +49,8 @@ thread_local! {
 pub struct Reader {
     window: Window,
     document: Document,
+    /// The element the viewer is mounted in: keys pressed with focus inside it are its own.
+    root: Element,
     view: HtmlElement,
     prefs: Cell<Prefs>,
     toggle: HtmlElement,
@@ -142,6 +144,7 @@ impl Reader {
         let reader = Rc::new(Reader {
             window: window.clone(),
             document: document.clone(),
+            root: root.clone(),
             view: view.clone(),
             prefs: Cell::new(prefs),
             toggle,
@@ -585,6 +588,9 @@ impl Reader {
     }
 
     fn on_key(&self, event: &KeyboardEvent) {
+        if !self.owns_key(event) {
+            return;
+        }
         let key = event.key();
         let typing = event
             .target()
@@ -709,10 +715,32 @@ impl Reader {
         }
     }
 
+    /// Whether a key is this viewer's: focus is inside its element, or nowhere in
+    /// particular (the page's body) and this is the first viewer mounted on the page.
+    /// So with two viewers on a page a shortcut acts in one of them, and a key pressed
+    /// in the embedding page's own controls is left to them.
+    fn owns_key(&self, event: &KeyboardEvent) -> bool {
+        let Some(target) = event.target().and_then(|t| t.dyn_into::<Node>().ok()) else {
+            return crate::web::app::takes_unfocused_keys(&self.root);
+        };
+        if self.root.contains(Some(&target)) {
+            return true;
+        }
+        let body = self.document.body().map(Node::from);
+        let top = self.document.document_element().map(Node::from);
+        let unfocused = target.is_same_node(body.as_ref())
+            || target.is_same_node(top.as_ref())
+            || target.is_same_node(Some(self.document.as_ref()));
+        unfocused && crate::web::app::takes_unfocused_keys(&self.root)
+    }
+
     fn focus_search(&self) -> bool {
+        // This viewer's own box: a second viewer's id carries a suffix.
         let search = self
-            .document
-            .get_element_by_id(SEARCH_BOX_ID)
+            .view
+            .query_selector("input[type='search']")
+            .ok()
+            .flatten()
             .and_then(|s| s.dyn_into::<HtmlElement>().ok());
         match search {
             Some(search) => search.focus().is_ok(),
