@@ -48,7 +48,7 @@ pub mod tokenize;
 use crate::article::{text, Article, Body, DateTime, NewsBlock};
 use index::{
     keep_first_ids, sort_ids, DocNumber, Field, FxBuildHasher, IndexBuilder, InvertedIndex,
-    POSITION_GAP,
+    PositionCursor, Positions, POSITION_GAP,
 };
 use query::{one_edit_terms, parse_query, Clause};
 use serde::{Deserialize, Serialize};
@@ -881,83 +881,75 @@ impl SearchIndex {
     }
 
     /// Documents where `terms` occur at consecutive positions, with the sum of the terms' scores.
+    ///
+    /// One cursor per term walks its postings and positions in step with the others (each
+    /// jumping to the furthest document any of them is at), so only the documents holding every
+    /// term have their positions read, and only until the phrase is found in them.
     fn phrase_matches(&self, terms: &[String]) -> Vec<(DocNumber, f32)> {
-        let mut ids = Vec::with_capacity(terms.len());
-        for term in terms {
-            match self.index.term_id(term) {
-                Some(id) => ids.push(id),
-                None => return Vec::new(),
-            }
-        }
-        // Candidates: documents with every term, and their summed scores.
-        let mut rarest: Vec<u32> = (0..ids.len() as u32).collect();
-        let frequency = |i: u32| {
-            ids.get(i as usize)
-                .map_or(0, |&id| self.index.document_frequency(id))
-        };
-        sort_ids(&mut rarest, &|a, b| {
-            frequency(a).cmp(&frequency(b)).then(a.cmp(&b))
-        });
-        let mut candidates: Vec<(DocNumber, f32)> = Vec::new();
-        for (round, &i) in rarest.iter().enumerate() {
-            let Some(&id) = ids.get(i as usize) else {
-                continue;
+        let mut cursors = Vec::with_capacity(terms.len());
+        for (offset, term) in terms.iter().enumerate() {
+            let Some(id) = self.index.term_id(term) else {
+                return Vec::new();
             };
-            let idf = self.index.idf(id);
-            if round == 0 {
-                candidates = self
-                    .index
-                    .postings(id)
-                    .map(|p| (p.doc, self.index.score(idf, &p)))
-                    .collect();
-                continue;
-            }
-            let mut next = Vec::with_capacity(candidates.len());
-            let mut postings = self.index.postings(id).peekable();
-            for &(doc, score) in &candidates {
-                while postings.peek().is_some_and(|p| p.doc < doc) {
-                    postings.next();
+            cursors.push(PhraseTerm {
+                offset: offset as u32,
+                frequency: self.index.document_frequency(id),
+                idf: self.index.idf(id),
+                cursor: self.index.position_cursor(id),
+            });
+        }
+        // Rarest first (ties by place in the phrase): it leads the walk, and scores add up in this order.
+        insertion_sort(&mut cursors, |a, b| {
+            (a.frequency, a.offset) < (b.frequency, b.offset)
+        });
+        let mut found = Vec::new();
+        // The terms' positions in the current document (buffers reused from one to the next).
+        let mut lists: Vec<PhraseList> = cursors.iter().map(|_| PhraseList::default()).collect();
+        let mut target: DocNumber = 0;
+        'documents: loop {
+            for term in cursors.iter_mut() {
+                let Some(doc) = term.cursor.skip_to(target) else {
+                    break 'documents;
+                };
+                if doc > target {
+                    target = doc;
+                    continue 'documents;
                 }
-                if let Some(posting) = postings.peek() {
-                    if posting.doc == doc {
-                        next.push((doc, score + self.index.score(idf, posting)));
+            }
+            let mut score = 0.0f32;
+            let mut complete = true;
+            let matched = if let [first, second] = cursors.as_mut_slice() {
+                // Two terms (most phrases): both lists are read in step, nothing is buffered.
+                match (first.cursor.take(), second.cursor.take()) {
+                    (Some((posting_a, a)), Some((posting_b, b))) => {
+                        score += self.index.score(first.idf, &posting_a);
+                        score += self.index.score(second.idf, &posting_b);
+                        pair_in_document((first.offset, a), (second.offset, b))
+                    }
+                    _ => false,
+                }
+            } else {
+                for (term, list) in cursors.iter_mut().zip(lists.iter_mut()) {
+                    match term.cursor.take() {
+                        Some((posting, positions)) => {
+                            score += self.index.score(term.idf, &posting);
+                            list.offset = term.offset;
+                            positions.decode_into(&mut list.positions);
+                        }
+                        None => complete = false,
                     }
                 }
+                complete && phrase_in_document(&mut lists)
+            };
+            if matched {
+                found.push((target, score));
             }
-            candidates = next;
-            if candidates.is_empty() {
-                return candidates;
+            match target.checked_add(1) {
+                Some(next) => target = next,
+                None => break,
             }
         }
-        let docs: Vec<DocNumber> = candidates.iter().map(|c| c.0).collect();
-        let positions: Vec<Vec<(DocNumber, Vec<u32>)>> = ids
-            .iter()
-            .map(|&id| self.index.positions_in(id, &docs))
-            .collect();
-        candidates
-            .into_iter()
-            .enumerate()
-            .filter(|&(k, _)| {
-                let lists: Vec<&Vec<u32>> = positions
-                    .iter()
-                    .filter_map(|per_term| per_term.get(k).map(|(_, list)| list))
-                    .collect();
-                if lists.len() != ids.len() {
-                    return false;
-                }
-                let Some(first) = lists.first() else {
-                    return false;
-                };
-                first.iter().any(|&start| {
-                    lists
-                        .iter()
-                        .enumerate()
-                        .skip(1)
-                        .all(|(offset, list)| list.binary_search(&(start + offset as u32)).is_ok())
-                })
-            })
-            .map(|(_, candidate)| candidate)
-            .collect()
+        found
     }
 
     /// Terms by document frequency, most frequent first (ties by id).
@@ -1086,6 +1078,127 @@ impl SearchIndex {
             publications: named(&self.publications, publications, &filters.publications),
             tags: named(&self.tags, tags, &filters.tags),
             years: year_list,
+        }
+    }
+}
+
+/// One term's positions in the document being checked for a phrase.
+#[derive(Default)]
+struct PhraseList {
+    /// Place in the phrase.
+    offset: u32,
+    positions: Vec<u32>,
+}
+
+/// One term of a phrase being matched.
+struct PhraseTerm<'a> {
+    /// Place in the phrase.
+    offset: u32,
+    frequency: u32,
+    idf: f32,
+    cursor: PositionCursor<'a>,
+}
+
+/// True when the terms whose positions in one document are `lists` (each with its offset in
+/// the phrase) occur at consecutive positions.
+///
+/// Each term in turn, from the one with fewest positions, skips to the phrase start that the
+/// others allow, and moves that start on when it cannot be there: the first start all agree
+/// on ends the search.
+fn phrase_in_document(lists: &mut [PhraseList]) -> bool {
+    insertion_sort(lists, |a, b| a.positions.len() < b.positions.len());
+    let mut rests: [&[u32]; 8] = [&[]; 8];
+    for (rest, list) in rests.iter_mut().zip(lists.iter()) {
+        *rest = &list.positions;
+    }
+    let mut start = 0u32;
+    'starts: loop {
+        for (i, list) in lists.iter().enumerate() {
+            let Some(wanted) = start.checked_add(list.offset) else {
+                return false;
+            };
+            // Where this term's list was left (the first 8 terms; a longer phrase starts over).
+            let rest = match rests.get_mut(i) {
+                Some(rest) => {
+                    *rest = skip_below(rest, wanted);
+                    *rest
+                }
+                None => skip_below(&list.positions, wanted),
+            };
+            let Some(&position) = rest.first() else {
+                return false;
+            };
+            if position > wanted {
+                // `position` is past `wanted`, itself at least `offset`: no underflow.
+                start = position - list.offset;
+                continue 'starts;
+            }
+        }
+        return true;
+    }
+}
+
+/// True when two terms (each with its offset in the phrase and its positions in one document)
+/// are where the phrase puts them: a walk through both lists, stopped at the first agreement.
+fn pair_in_document(
+    (offset_a, mut a): (u32, Positions<'_>),
+    (offset_b, mut b): (u32, Positions<'_>),
+) -> bool {
+    let (Some(mut x), Some(mut y)) = (a.next(), b.next()) else {
+        return false;
+    };
+    loop {
+        // The phrase starts at `x - offset_a` and at `y - offset_b`: compared without subtracting.
+        let from_a = x as u64 + offset_b as u64;
+        let from_b = y as u64 + offset_a as u64;
+        if from_a == from_b && x >= offset_a {
+            return true;
+        }
+        let next = if from_a <= from_b {
+            a.next().map(|position| x = position)
+        } else {
+            b.next().map(|position| y = position)
+        };
+        if next.is_none() {
+            return false;
+        }
+    }
+}
+
+/// The end of the sorted `list` from its first value not below `wanted`: a few steps one by one
+/// (the next match is usually near), then by doubling jumps and a binary search.
+fn skip_below(list: &[u32], wanted: u32) -> &[u32] {
+    let mut skipped = 0;
+    while list.get(skipped).is_some_and(|&value| value < wanted) {
+        skipped += 1;
+        if skipped == 4 {
+            let mut step = 4;
+            while list
+                .get(skipped + step)
+                .is_some_and(|&value| value < wanted)
+            {
+                skipped += step;
+                step *= 2;
+            }
+            let window = list.get(skipped..).unwrap_or_default();
+            let window = window.get(..step + 1).unwrap_or(window);
+            skipped += window.partition_point(|&value| value < wanted);
+            break;
+        }
+    }
+    list.get(skipped..).unwrap_or_default()
+}
+
+/// Sorts a few items (the terms of a phrase): a generic sort would cost kilobytes of wasm.
+fn insertion_sort<T>(items: &mut [T], less: impl Fn(&T, &T) -> bool) {
+    for i in 1..items.len() {
+        let mut j = i;
+        while j > 0 {
+            match (items.get(j), items.get(j - 1)) {
+                (Some(a), Some(b)) if less(a, b) => items.swap(j, j - 1),
+                _ => break,
+            }
+            j -= 1;
         }
     }
 }
