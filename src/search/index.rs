@@ -516,24 +516,22 @@ impl Positions<'_> {
         self.count
     }
 
-    /// Replaces the contents of `out` with the positions (those not read yet).
-    pub fn decode_into(mut self, out: &mut Vec<u32>) {
-        out.clear();
-        out.extend(self.current.take());
-        let mut position = self.position;
-        let mut bytes = self.bytes;
-        // Each position takes a byte at least: a damaged count cannot reserve more.
-        out.reserve((self.count as usize).min(bytes.len()));
-        while let Some((&byte, rest)) = bytes.split_first() {
-            // Most gaps between a word's occurrences fit in one byte.
-            let gap = if byte < 0x80 {
-                bytes = rest;
-                byte as u32
-            } else {
-                read_varint(&mut bytes)
+    /// The first position from `wanted` on, without moving past it; the smaller ones are gone.
+    #[inline]
+    pub fn first_at_least(&mut self, wanted: u32) -> Option<u32> {
+        loop {
+            let position = match self.current {
+                Some(position) => position,
+                None => {
+                    let position = self.next()?;
+                    self.current = Some(position);
+                    position
+                }
             };
-            position = position.wrapping_add(gap);
-            out.push(position);
+            if position >= wanted {
+                return Some(position);
+            }
+            self.current = None;
         }
     }
 }
@@ -992,9 +990,11 @@ mod tests {
         assert_eq!(cursor.skip_to(0), Some(1));
         assert_eq!(cursor.skip_to(4), Some(4));
         let mut positions = Vec::new();
-        if let Some((posting, list)) = cursor.take() {
+        if let Some((posting, mut list)) = cursor.take() {
             assert_eq!(posting.doc, 4);
-            list.decode_into(&mut positions);
+            assert_eq!(list.first_at_least(1), Some(1201));
+            positions.push(0);
+            positions.extend(list);
         }
         assert_eq!(
             Some(&positions),

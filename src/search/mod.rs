@@ -903,8 +903,8 @@ impl SearchIndex {
             (a.frequency, a.offset) < (b.frequency, b.offset)
         });
         let mut found = Vec::new();
-        // The terms' positions in the current document (buffers reused from one to the next).
-        let mut lists: Vec<PhraseList> = cursors.iter().map(|_| PhraseList::default()).collect();
+        // The terms' positions in the current document.
+        let mut lists: Vec<(u32, Positions<'_>)> = Vec::with_capacity(cursors.len());
         let mut target: DocNumber = 0;
         'documents: loop {
             for term in cursors.iter_mut() {
@@ -917,30 +917,14 @@ impl SearchIndex {
                 }
             }
             let mut score = 0.0f32;
-            let mut complete = true;
-            let matched = if let [first, second] = cursors.as_mut_slice() {
-                // Two terms (most phrases): both lists are read in step, nothing is buffered.
-                match (first.cursor.take(), second.cursor.take()) {
-                    (Some((posting_a, a)), Some((posting_b, b))) => {
-                        score += self.index.score(first.idf, &posting_a);
-                        score += self.index.score(second.idf, &posting_b);
-                        pair_in_document((first.offset, a), (second.offset, b))
-                    }
-                    _ => false,
+            lists.clear();
+            for term in cursors.iter_mut() {
+                if let Some((posting, positions)) = term.cursor.take() {
+                    score += self.index.score(term.idf, &posting);
+                    lists.push((term.offset, positions));
                 }
-            } else {
-                for (term, list) in cursors.iter_mut().zip(lists.iter_mut()) {
-                    match term.cursor.take() {
-                        Some((posting, positions)) => {
-                            score += self.index.score(term.idf, &posting);
-                            list.offset = term.offset;
-                            positions.decode_into(&mut list.positions);
-                        }
-                        None => complete = false,
-                    }
-                }
-                complete && phrase_in_document(&mut lists)
-            };
+            }
+            let matched = lists.len() == cursors.len() && phrase_in_document(&mut lists);
             if matched {
                 found.push((target, score));
             }
@@ -1082,14 +1066,6 @@ impl SearchIndex {
     }
 }
 
-/// One term's positions in the document being checked for a phrase.
-#[derive(Default)]
-struct PhraseList {
-    /// Place in the phrase.
-    offset: u32,
-    positions: Vec<u32>,
-}
-
 /// One term of a phrase being matched.
 struct PhraseTerm<'a> {
     /// Place in the phrase.
@@ -1102,48 +1078,15 @@ struct PhraseTerm<'a> {
 /// True when the terms whose positions in one document are `lists` (each with its offset in
 /// the phrase) occur at consecutive positions.
 ///
-/// Each term in turn, from the one with fewest positions, skips to the phrase start that the
-/// others allow, and moves that start on when it cannot be there: the first start all agree
-/// on ends the search.
-fn phrase_in_document(lists: &mut [PhraseList]) -> bool {
-    insertion_sort(lists, |a, b| a.positions.len() < b.positions.len());
-    let mut rests: [&[u32]; 8] = [&[]; 8];
-    for (rest, list) in rests.iter_mut().zip(lists.iter()) {
-        *rest = &list.positions;
-    }
-    let mut start = 0u32;
-    'starts: loop {
-        for (i, list) in lists.iter().enumerate() {
-            let Some(wanted) = start.checked_add(list.offset) else {
-                return false;
-            };
-            // Where this term's list was left (the first 8 terms; a longer phrase starts over).
-            let rest = match rests.get_mut(i) {
-                Some(rest) => {
-                    *rest = skip_below(rest, wanted);
-                    *rest
-                }
-                None => skip_below(&list.positions, wanted),
-            };
-            let Some(&position) = rest.first() else {
-                return false;
-            };
-            if position > wanted {
-                // `position` is past `wanted`, itself at least `offset`: no underflow.
-                start = position - list.offset;
-                continue 'starts;
-            }
-        }
-        return true;
-    }
-}
-
-/// True when two terms (each with its offset in the phrase and its positions in one document)
-/// are where the phrase puts them: a walk through both lists, stopped at the first agreement.
-fn pair_in_document(
-    (offset_a, mut a): (u32, Positions<'_>),
-    (offset_b, mut b): (u32, Positions<'_>),
-) -> bool {
+/// The two terms with the fewest positions are read in step, and only where they agree on a
+/// phrase start are the others read up to it: the other terms' positions in a document where
+/// the first two never meet are not even decoded, and the walk stops at the first full match.
+fn phrase_in_document(lists: &mut [(u32, Positions<'_>)]) -> bool {
+    insertion_sort(lists, |a, b| a.1.total() < b.1.total());
+    let Some(([(offset_a, a), (offset_b, b)], others)) = lists.split_first_chunk_mut::<2>() else {
+        return false;
+    };
+    let (offset_a, offset_b) = (*offset_a, *offset_b);
     let (Some(mut x), Some(mut y)) = (a.next(), b.next()) else {
         return false;
     };
@@ -1152,7 +1095,12 @@ fn pair_in_document(
         let from_a = x as u64 + offset_b as u64;
         let from_b = y as u64 + offset_a as u64;
         if from_a == from_b && x >= offset_a {
-            return true;
+            match others_at(others, x - offset_a) {
+                Some(true) => return true,
+                Some(false) => {}
+                // A term has no position left at or after this start: no later start can match.
+                None => return false,
+            }
         }
         let next = if from_a <= from_b {
             a.next().map(|position| x = position)
@@ -1165,28 +1113,16 @@ fn pair_in_document(
     }
 }
 
-/// The end of the sorted `list` from its first value not below `wanted`: a few steps one by one
-/// (the next match is usually near), then by doubling jumps and a binary search.
-fn skip_below(list: &[u32], wanted: u32) -> &[u32] {
-    let mut skipped = 0;
-    while list.get(skipped).is_some_and(|&value| value < wanted) {
-        skipped += 1;
-        if skipped == 4 {
-            let mut step = 4;
-            while list
-                .get(skipped + step)
-                .is_some_and(|&value| value < wanted)
-            {
-                skipped += step;
-                step *= 2;
-            }
-            let window = list.get(skipped..).unwrap_or_default();
-            let window = window.get(..step + 1).unwrap_or(window);
-            skipped += window.partition_point(|&value| value < wanted);
-            break;
+/// Whether every term of `others` is at `start` plus its offset; `None` when one has no
+/// position left from there on.
+fn others_at(others: &mut [(u32, Positions<'_>)], start: u32) -> Option<bool> {
+    for (offset, positions) in others {
+        let wanted = start.checked_add(*offset)?;
+        if positions.first_at_least(wanted)? != wanted {
+            return Some(false);
         }
     }
-    list.get(skipped..).unwrap_or_default()
+    Some(true)
 }
 
 /// Sorts a few items (the terms of a phrase): a generic sort would cost kilobytes of wasm.
