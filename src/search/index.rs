@@ -640,11 +640,13 @@ impl Hasher for FxHasher {
         }
         let rest = chunks.remainder();
         if !rest.is_empty() {
-            let mut word = [0u8; 8];
-            if let Some(target) = word.get_mut(..rest.len()) {
-                target.copy_from_slice(rest);
-            }
-            self.add(u64::from_le_bytes(word) ^ ((rest.len() as u64) << 56));
+            // The same little-endian word as copying the bytes into a zeroed one, without a
+            // call to `memcpy` for a copy of variable length (most terms are shorter than 8 bytes).
+            let word = rest
+                .iter()
+                .rev()
+                .fold(0u64, |word, &byte| word << 8 | byte as u64);
+            self.add(word ^ ((rest.len() as u64) << 56));
         }
     }
 
