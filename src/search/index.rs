@@ -516,6 +516,14 @@ impl Positions<'_> {
         self.count
     }
 
+    /// Replaces the contents of `out` with the positions not read yet, reading them all.
+    pub fn decode_into(&mut self, out: &mut Vec<u32>) {
+        out.clear();
+        // Each position takes a byte at least: a damaged count cannot reserve more.
+        out.reserve((self.count as usize).min(self.bytes.len() + 1));
+        out.extend(self);
+    }
+
     /// The first position from `wanted` on, without moving past it; the smaller ones are gone.
     #[inline]
     pub fn first_at_least(&mut self, wanted: u32) -> Option<u32> {
@@ -683,6 +691,8 @@ struct TermState {
     frequencies: [u16; FIELD_COUNT],
     /// Encoded positions so far; here rather than in a separate list so that a token touches one place.
     positions: Vec<u8>,
+    /// Encoded postings so far, here for the same reason: the end of a document touches one place per term.
+    postings: Vec<u8>,
 }
 
 /// Collects documents one at a time, then freezes into an [`InvertedIndex`].
@@ -698,7 +708,6 @@ pub struct IndexBuilder {
     /// End of each term in `arena`, by id.
     ends: Vec<u32>,
     states: Vec<TermState>,
-    postings: Vec<Vec<u8>>,
     /// Terms seen in the current document.
     touched: Vec<u32>,
     current_doc: DocNumber,
@@ -760,7 +769,6 @@ impl IndexBuilder {
         self.arena.push_str(term);
         self.ends.push(self.arena.len() as u32);
         self.states.push(TermState::default());
-        self.postings.push(Vec::new());
         id
     }
 
@@ -822,10 +830,10 @@ impl IndexBuilder {
         let doc = self.current_doc;
         for &id in &self.touched {
             let i = id as usize;
-            let (Some(state), Some(postings)) = (self.states.get_mut(i), self.postings.get_mut(i))
-            else {
+            let Some(state) = self.states.get_mut(i) else {
                 continue;
             };
+            let postings = &mut state.postings;
             // The first posting stores the document number itself, later ones the gap.
             let delta = if state.document_frequency == 0 {
                 doc
@@ -860,7 +868,7 @@ impl IndexBuilder {
         let mut order: Vec<u32> = (0..self.ends.len() as u32).collect();
         sort_ids(&mut order, &|a, b| self.term_text(a).cmp(self.term_text(b)));
         let count = order.len();
-        let total_postings: usize = self.postings.iter().map(Vec::len).sum();
+        let total_postings: usize = self.states.iter().map(|s| s.postings.len()).sum();
         let total_positions: usize = self.states.iter().map(|s| s.positions.len()).sum();
         let mut term_text = String::with_capacity(self.arena.len());
         let mut term_ends = Vec::with_capacity(count);
@@ -876,12 +884,10 @@ impl IndexBuilder {
             document_frequency.push(self.states.get(i).map_or(0, |s| s.document_frequency));
             postings_starts.push(postings.len() as u32);
             positions_starts.push(positions.len() as u32);
-            if let Some(list) = self.postings.get_mut(i) {
-                postings.extend_from_slice(list);
-                *list = Vec::new();
-            }
             if let Some(state) = self.states.get_mut(i) {
+                postings.extend_from_slice(&state.postings);
                 positions.extend_from_slice(&state.positions);
+                state.postings = Vec::new();
                 state.positions = Vec::new();
             }
         }

@@ -905,6 +905,7 @@ impl SearchIndex {
         let mut found = Vec::new();
         // The terms' positions in the current document.
         let mut lists: Vec<(u32, Positions<'_>)> = Vec::with_capacity(cursors.len());
+        let (mut scratch_a, mut scratch_b) = (Vec::new(), Vec::new());
         let mut target: DocNumber = 0;
         'documents: loop {
             for term in cursors.iter_mut() {
@@ -924,7 +925,8 @@ impl SearchIndex {
                     lists.push((term.offset, positions));
                 }
             }
-            let matched = lists.len() == cursors.len() && phrase_in_document(&mut lists);
+            let matched = lists.len() == cursors.len()
+                && phrase_in_document(&mut lists, (&mut scratch_a, &mut scratch_b));
             if matched {
                 found.push((target, score));
             }
@@ -1081,16 +1083,23 @@ struct PhraseTerm<'a> {
 /// The two terms with the fewest positions are read in step, and only where they agree on a
 /// phrase start are the others read up to it: the other terms' positions in a document where
 /// the first two never meet are not even decoded, and the walk stops at the first full match.
-fn phrase_in_document(lists: &mut [(u32, Positions<'_>)]) -> bool {
+/// `scratch` holds the first two lists, decoded.
+fn phrase_in_document(
+    lists: &mut [(u32, Positions<'_>)],
+    scratch: (&mut Vec<u32>, &mut Vec<u32>),
+) -> bool {
     insertion_sort(lists, |a, b| a.1.total() < b.1.total());
     let Some(([(offset_a, a), (offset_b, b)], others)) = lists.split_first_chunk_mut::<2>() else {
         return false;
     };
     let (offset_a, offset_b) = (*offset_a, *offset_b);
-    let (Some(mut x), Some(mut y)) = (a.next(), b.next()) else {
-        return false;
-    };
-    loop {
+    // Decoded first (almost every gap is one byte, a predictable loop), then walked with
+    // branch-free steps: which list moves on is a coin toss that a branch would mispredict.
+    let (list_a, list_b) = scratch;
+    a.decode_into(list_a);
+    b.decode_into(list_b);
+    let (mut i, mut j) = (0, 0);
+    while let (Some(&x), Some(&y)) = (list_a.get(i), list_b.get(j)) {
         // The phrase starts at `x - offset_a` and at `y - offset_b`: compared without subtracting.
         let from_a = x as u64 + offset_b as u64;
         let from_b = y as u64 + offset_a as u64;
@@ -1102,15 +1111,10 @@ fn phrase_in_document(lists: &mut [(u32, Positions<'_>)]) -> bool {
                 None => return false,
             }
         }
-        let next = if from_a <= from_b {
-            a.next().map(|position| x = position)
-        } else {
-            b.next().map(|position| y = position)
-        };
-        if next.is_none() {
-            return false;
-        }
+        i += usize::from(from_a <= from_b);
+        j += usize::from(from_b < from_a);
     }
+    false
 }
 
 /// Whether every term of `others` is at `start` plus its offset; `None` when one has no
