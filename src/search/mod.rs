@@ -906,6 +906,7 @@ impl SearchIndex {
         // The terms' positions in the current document.
         let mut lists: Vec<(u32, Positions<'_>)> = Vec::with_capacity(cursors.len());
         let (mut scratch_a, mut scratch_b) = (Vec::new(), Vec::new());
+        let mut postings = Vec::with_capacity(cursors.len());
         let mut target: DocNumber = 0;
         'documents: loop {
             for term in cursors.iter_mut() {
@@ -917,17 +918,24 @@ impl SearchIndex {
                     continue 'documents;
                 }
             }
-            let mut score = 0.0f32;
             lists.clear();
+            postings.clear();
             for term in cursors.iter_mut() {
                 if let Some((posting, positions)) = term.cursor.take() {
-                    score += self.index.score(term.idf, &posting);
+                    postings.push(posting);
                     lists.push((term.offset, positions));
                 }
             }
             let matched = lists.len() == cursors.len()
                 && phrase_in_document(&mut lists, (&mut scratch_a, &mut scratch_b));
             if matched {
+                // Scored only once matched; in `cursors` order, as the terms' scores always added up.
+                let score = cursors
+                    .iter()
+                    .zip(&postings)
+                    .fold(0.0f32, |score, (term, posting)| {
+                        score + self.index.score(term.idf, posting)
+                    });
                 found.push((target, score));
             }
             match target.checked_add(1) {
