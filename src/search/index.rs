@@ -271,35 +271,21 @@ impl InvertedIndex {
 
     /// Positions of term `id` in each of `docs` (sorted, deduplicated), as (doc, positions) pairs.
     pub fn positions_in(&self, id: u32, docs: &[DocNumber]) -> Vec<(DocNumber, Vec<u32>)> {
+        let mut cursor = self.position_cursor(id);
+        docs.iter()
+            .filter_map(|&doc| Some((doc, cursor.seek(doc)?.collect())))
+            .collect()
+    }
+
+    /// A reader of term `id`'s positions, document after document.
+    pub fn position_cursor(&self, id: u32) -> PositionCursor<'_> {
         let start = self.positions_starts.get(id as usize).unwrap_or(0) as usize;
         let end = self.positions_starts.get(id as usize + 1).unwrap_or(0) as usize;
-        let mut bytes = self.positions.get(start..end).unwrap_or_default();
-        let mut wanted = docs.iter().peekable();
-        let mut found = Vec::new();
-        for posting in self.postings(id) {
-            let count = posting.total();
-            while wanted.peek().is_some_and(|&&doc| doc < posting.doc) {
-                wanted.next();
-            }
-            if wanted.peek().is_some_and(|&&doc| doc == posting.doc) {
-                // Each position takes a byte at least: a damaged count cannot reserve more.
-                let mut list = Vec::with_capacity((count as usize).min(bytes.len()));
-                let mut position = 0u32;
-                for _ in 0..count {
-                    position = position.wrapping_add(read_varint(&mut bytes));
-                    list.push(position);
-                }
-                found.push((posting.doc, list));
-            } else {
-                for _ in 0..count {
-                    read_varint(&mut bytes);
-                }
-            }
-            if wanted.peek().is_none() {
-                break;
-            }
+        PositionCursor {
+            postings: self.postings(id),
+            pending: None,
+            bytes: self.positions.get(start..end).unwrap_or_default(),
         }
-        found
     }
 
     /// Bytes held by the index's buffers: capacities of what it built (so it is what is
@@ -459,6 +445,152 @@ impl Iterator for PostingIter<'_> {
     }
 }
 
+/// Reads one term's postings with their positions, for documents asked for in increasing order.
+///
+/// The positions of the documents passed over are skipped by counting the varints' last bytes,
+/// not decoded, so a phrase of common words reads only the documents it needs.
+pub struct PositionCursor<'a> {
+    postings: PostingIter<'a>,
+    /// The posting [`PositionCursor::skip_to`] stopped at, not taken yet.
+    pending: Option<Posting>,
+    bytes: &'a [u8],
+}
+
+impl<'a> PositionCursor<'a> {
+    /// Moves to the first document from `doc` on that has the term, and returns its number
+    /// (`None` past the last); the documents before it are gone.
+    pub fn skip_to(&mut self, doc: DocNumber) -> Option<DocNumber> {
+        loop {
+            let posting = match self.pending {
+                Some(posting) => posting,
+                None => {
+                    let posting = self.postings.next()?;
+                    self.pending = Some(posting);
+                    posting
+                }
+            };
+            if posting.doc >= doc {
+                return Some(posting.doc);
+            }
+            self.pending = None;
+            self.bytes = split_varints(self.bytes, posting.total()).1;
+        }
+    }
+
+    /// The posting [`PositionCursor::skip_to`] stopped at, with its positions, and moves past it.
+    pub fn take(&mut self) -> Option<(Posting, Positions<'a>)> {
+        let posting = self.pending.take()?;
+        let count = posting.total();
+        let (bytes, rest) = split_varints(self.bytes, count);
+        self.bytes = rest;
+        let positions = Positions {
+            bytes,
+            count,
+            position: 0,
+            current: None,
+        };
+        Some((posting, positions))
+    }
+
+    /// The term's positions in `doc`, or `None` when the term is not in it.
+    pub fn seek(&mut self, doc: DocNumber) -> Option<Positions<'a>> {
+        if self.skip_to(doc)? != doc {
+            return None;
+        }
+        self.take().map(|(_, positions)| positions)
+    }
+}
+
+/// One document's positions of a term, in increasing order.
+pub struct Positions<'a> {
+    bytes: &'a [u8],
+    count: u32,
+    position: u32,
+    /// A position read ahead and not yet returned.
+    current: Option<u32>,
+}
+
+impl Positions<'_> {
+    /// How many positions there are in all (those read included).
+    pub fn total(&self) -> u32 {
+        self.count
+    }
+
+    /// Replaces the contents of `out` with the positions not read yet, reading them all.
+    pub fn decode_into(&mut self, out: &mut Vec<u32>) {
+        out.clear();
+        // Each position takes a byte at least: a damaged count cannot reserve more.
+        out.reserve((self.count as usize).min(self.bytes.len() + 1));
+        out.extend(self);
+    }
+
+    /// The first position from `wanted` on, without moving past it; the smaller ones are gone.
+    #[inline]
+    pub fn first_at_least(&mut self, wanted: u32) -> Option<u32> {
+        loop {
+            let position = match self.current {
+                Some(position) => position,
+                None => {
+                    let position = self.next()?;
+                    self.current = Some(position);
+                    position
+                }
+            };
+            if position >= wanted {
+                return Some(position);
+            }
+            self.current = None;
+        }
+    }
+}
+
+impl Iterator for Positions<'_> {
+    type Item = u32;
+
+    #[inline]
+    fn next(&mut self) -> Option<u32> {
+        if let Some(position) = self.current.take() {
+            return Some(position);
+        }
+        let (&byte, rest) = self.bytes.split_first()?;
+        // Most gaps between a word's occurrences fit in one byte.
+        let gap = if byte < 0x80 {
+            self.bytes = rest;
+            byte as u32
+        } else {
+            read_varint(&mut self.bytes)
+        };
+        self.position = self.position.wrapping_add(gap);
+        Some(self.position)
+    }
+}
+
+/// Splits `bytes` after its first `count` varints (all of it when they are fewer).
+fn split_varints(bytes: &[u8], count: u32) -> (&[u8], &[u8]) {
+    let mut remaining = count as usize;
+    let mut end = 0;
+    // Eight bytes at a time while the varints ending in them are not enough: a varint ends at a byte below 0x80.
+    for chunk in bytes.chunks_exact(8) {
+        let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        let ends = (!word & 0x8080_8080_8080_8080).count_ones() as usize;
+        if ends >= remaining {
+            break;
+        }
+        remaining -= ends;
+        end += 8;
+    }
+    while remaining > 0 {
+        let Some(&byte) = bytes.get(end) else {
+            break;
+        };
+        end += 1;
+        if byte < 0x80 {
+            remaining -= 1;
+        }
+    }
+    bytes.split_at(end.min(bytes.len()))
+}
+
 #[inline]
 fn write_varint(out: &mut Vec<u8>, mut value: u32) {
     if value < 0x80 {
@@ -516,11 +648,13 @@ impl Hasher for FxHasher {
         }
         let rest = chunks.remainder();
         if !rest.is_empty() {
-            let mut word = [0u8; 8];
-            if let Some(target) = word.get_mut(..rest.len()) {
-                target.copy_from_slice(rest);
-            }
-            self.add(u64::from_le_bytes(word) ^ ((rest.len() as u64) << 56));
+            // The same little-endian word as copying the bytes into a zeroed one, without a
+            // call to `memcpy` for a copy of variable length (most terms are shorter than 8 bytes).
+            let word = rest
+                .iter()
+                .rev()
+                .fold(0u64, |word, &byte| word << 8 | byte as u64);
+            self.add(word ^ ((rest.len() as u64) << 56));
         }
     }
 
@@ -557,6 +691,8 @@ struct TermState {
     frequencies: [u16; FIELD_COUNT],
     /// Encoded positions so far; here rather than in a separate list so that a token touches one place.
     positions: Vec<u8>,
+    /// Encoded postings so far, here for the same reason: the end of a document touches one place per term.
+    postings: Vec<u8>,
 }
 
 /// Collects documents one at a time, then freezes into an [`InvertedIndex`].
@@ -572,7 +708,6 @@ pub struct IndexBuilder {
     /// End of each term in `arena`, by id.
     ends: Vec<u32>,
     states: Vec<TermState>,
-    postings: Vec<Vec<u8>>,
     /// Terms seen in the current document.
     touched: Vec<u32>,
     current_doc: DocNumber,
@@ -634,7 +769,6 @@ impl IndexBuilder {
         self.arena.push_str(term);
         self.ends.push(self.arena.len() as u32);
         self.states.push(TermState::default());
-        self.postings.push(Vec::new());
         id
     }
 
@@ -696,10 +830,10 @@ impl IndexBuilder {
         let doc = self.current_doc;
         for &id in &self.touched {
             let i = id as usize;
-            let (Some(state), Some(postings)) = (self.states.get_mut(i), self.postings.get_mut(i))
-            else {
+            let Some(state) = self.states.get_mut(i) else {
                 continue;
             };
+            let postings = &mut state.postings;
             // The first posting stores the document number itself, later ones the gap.
             let delta = if state.document_frequency == 0 {
                 doc
@@ -734,7 +868,7 @@ impl IndexBuilder {
         let mut order: Vec<u32> = (0..self.ends.len() as u32).collect();
         sort_ids(&mut order, &|a, b| self.term_text(a).cmp(self.term_text(b)));
         let count = order.len();
-        let total_postings: usize = self.postings.iter().map(Vec::len).sum();
+        let total_postings: usize = self.states.iter().map(|s| s.postings.len()).sum();
         let total_positions: usize = self.states.iter().map(|s| s.positions.len()).sum();
         let mut term_text = String::with_capacity(self.arena.len());
         let mut term_ends = Vec::with_capacity(count);
@@ -750,12 +884,10 @@ impl IndexBuilder {
             document_frequency.push(self.states.get(i).map_or(0, |s| s.document_frequency));
             postings_starts.push(postings.len() as u32);
             positions_starts.push(positions.len() as u32);
-            if let Some(list) = self.postings.get_mut(i) {
-                postings.extend_from_slice(list);
-                *list = Vec::new();
-            }
             if let Some(state) = self.states.get_mut(i) {
+                postings.extend_from_slice(&state.postings);
                 positions.extend_from_slice(&state.positions);
+                state.postings = Vec::new();
                 state.positions = Vec::new();
             }
         }
@@ -835,5 +967,48 @@ mod tests {
         assert_eq!(index.positions_in(a, &[0]), [(0, vec![0, 21])]);
         assert_eq!(index.prefix_range(""), 0..2);
         assert_eq!(index.prefix_range("b"), 1..2);
+    }
+
+    #[test]
+    fn cursor_skips_documents_it_passes_over() {
+        // Positions far apart take several varint bytes, and documents with many positions
+        // cover more than one eight-byte chunk when skipped.
+        let mut builder = IndexBuilder::new();
+        let mut expected = Vec::new();
+        for doc in 0..6u32 {
+            builder.start_document();
+            let positions: Vec<u32> = (0..doc * 7).map(|k| k * (1 + doc * 300)).collect();
+            for &position in &positions {
+                builder.add("w", Field::Body, position);
+            }
+            if !positions.is_empty() {
+                expected.push((doc, positions));
+            }
+        }
+        let index = builder.finish();
+        let id = index.term_id("w").unwrap_or(u32::MAX);
+        let wanted: Vec<_> = expected
+            .iter()
+            .filter(|(doc, _)| doc % 2 == 1)
+            .cloned()
+            .collect();
+        let docs: Vec<u32> = wanted.iter().map(|(doc, _)| *doc).collect();
+        assert_eq!(index.positions_in(id, &docs), wanted);
+        let mut cursor = index.position_cursor(id);
+        assert_eq!(cursor.skip_to(0), Some(1));
+        assert_eq!(cursor.skip_to(4), Some(4));
+        let mut positions = Vec::new();
+        if let Some((posting, mut list)) = cursor.take() {
+            assert_eq!(posting.doc, 4);
+            assert_eq!(list.first_at_least(1), Some(1201));
+            positions.push(0);
+            positions.extend(list);
+        }
+        assert_eq!(
+            Some(&positions),
+            expected.iter().find(|(doc, _)| *doc == 4).map(|(_, p)| p)
+        );
+        assert_eq!(cursor.skip_to(5), Some(5));
+        assert_eq!(cursor.seek(6).map(|list| list.total()), None);
     }
 }

@@ -48,7 +48,7 @@ pub mod tokenize;
 use crate::article::{text, Article, Body, DateTime, NewsBlock};
 use index::{
     keep_first_ids, sort_ids, DocNumber, Field, FxBuildHasher, IndexBuilder, InvertedIndex,
-    POSITION_GAP,
+    PositionCursor, Positions, POSITION_GAP,
 };
 use query::{one_edit_terms, parse_query, Clause};
 use serde::{Deserialize, Serialize};
@@ -881,83 +881,69 @@ impl SearchIndex {
     }
 
     /// Documents where `terms` occur at consecutive positions, with the sum of the terms' scores.
+    ///
+    /// One cursor per term walks its postings and positions in step with the others (each
+    /// jumping to the furthest document any of them is at), so only the documents holding every
+    /// term have their positions read, and only until the phrase is found in them.
     fn phrase_matches(&self, terms: &[String]) -> Vec<(DocNumber, f32)> {
-        let mut ids = Vec::with_capacity(terms.len());
-        for term in terms {
-            match self.index.term_id(term) {
-                Some(id) => ids.push(id),
-                None => return Vec::new(),
-            }
-        }
-        // Candidates: documents with every term, and their summed scores.
-        let mut rarest: Vec<u32> = (0..ids.len() as u32).collect();
-        let frequency = |i: u32| {
-            ids.get(i as usize)
-                .map_or(0, |&id| self.index.document_frequency(id))
-        };
-        sort_ids(&mut rarest, &|a, b| {
-            frequency(a).cmp(&frequency(b)).then(a.cmp(&b))
-        });
-        let mut candidates: Vec<(DocNumber, f32)> = Vec::new();
-        for (round, &i) in rarest.iter().enumerate() {
-            let Some(&id) = ids.get(i as usize) else {
-                continue;
+        let mut cursors = Vec::with_capacity(terms.len());
+        for (offset, term) in terms.iter().enumerate() {
+            let Some(id) = self.index.term_id(term) else {
+                return Vec::new();
             };
-            let idf = self.index.idf(id);
-            if round == 0 {
-                candidates = self
-                    .index
-                    .postings(id)
-                    .map(|p| (p.doc, self.index.score(idf, &p)))
-                    .collect();
-                continue;
-            }
-            let mut next = Vec::with_capacity(candidates.len());
-            let mut postings = self.index.postings(id).peekable();
-            for &(doc, score) in &candidates {
-                while postings.peek().is_some_and(|p| p.doc < doc) {
-                    postings.next();
+            cursors.push(PhraseTerm {
+                offset: offset as u32,
+                frequency: self.index.document_frequency(id),
+                idf: self.index.idf(id),
+                cursor: self.index.position_cursor(id),
+            });
+        }
+        // Rarest first (ties by place in the phrase): it leads the walk, and scores add up in this order.
+        insertion_sort(&mut cursors, |a, b| {
+            (a.frequency, a.offset) < (b.frequency, b.offset)
+        });
+        let mut found = Vec::new();
+        // The terms' positions in the current document.
+        let mut lists: Vec<(u32, Positions<'_>)> = Vec::with_capacity(cursors.len());
+        let (mut scratch_a, mut scratch_b) = (Vec::new(), Vec::new());
+        let mut postings = Vec::with_capacity(cursors.len());
+        let mut target: DocNumber = 0;
+        'documents: loop {
+            for term in cursors.iter_mut() {
+                let Some(doc) = term.cursor.skip_to(target) else {
+                    break 'documents;
+                };
+                if doc > target {
+                    target = doc;
+                    continue 'documents;
                 }
-                if let Some(posting) = postings.peek() {
-                    if posting.doc == doc {
-                        next.push((doc, score + self.index.score(idf, posting)));
-                    }
+            }
+            lists.clear();
+            postings.clear();
+            for term in cursors.iter_mut() {
+                if let Some((posting, positions)) = term.cursor.take() {
+                    postings.push(posting);
+                    lists.push((term.offset, positions));
                 }
             }
-            candidates = next;
-            if candidates.is_empty() {
-                return candidates;
+            let matched = lists.len() == cursors.len()
+                && phrase_in_document(&mut lists, (&mut scratch_a, &mut scratch_b));
+            if matched {
+                // Scored only once matched; in `cursors` order, as the terms' scores always added up.
+                let score = cursors
+                    .iter()
+                    .zip(&postings)
+                    .fold(0.0f32, |score, (term, posting)| {
+                        score + self.index.score(term.idf, posting)
+                    });
+                found.push((target, score));
+            }
+            match target.checked_add(1) {
+                Some(next) => target = next,
+                None => break,
             }
         }
-        let docs: Vec<DocNumber> = candidates.iter().map(|c| c.0).collect();
-        let positions: Vec<Vec<(DocNumber, Vec<u32>)>> = ids
-            .iter()
-            .map(|&id| self.index.positions_in(id, &docs))
-            .collect();
-        candidates
-            .into_iter()
-            .enumerate()
-            .filter(|&(k, _)| {
-                let lists: Vec<&Vec<u32>> = positions
-                    .iter()
-                    .filter_map(|per_term| per_term.get(k).map(|(_, list)| list))
-                    .collect();
-                if lists.len() != ids.len() {
-                    return false;
-                }
-                let Some(first) = lists.first() else {
-                    return false;
-                };
-                first.iter().any(|&start| {
-                    lists
-                        .iter()
-                        .enumerate()
-                        .skip(1)
-                        .all(|(offset, list)| list.binary_search(&(start + offset as u32)).is_ok())
-                })
-            })
-            .map(|(_, candidate)| candidate)
-            .collect()
+        found
     }
 
     /// Terms by document frequency, most frequent first (ties by id).
@@ -1086,6 +1072,81 @@ impl SearchIndex {
             publications: named(&self.publications, publications, &filters.publications),
             tags: named(&self.tags, tags, &filters.tags),
             years: year_list,
+        }
+    }
+}
+
+/// One term of a phrase being matched.
+struct PhraseTerm<'a> {
+    /// Place in the phrase.
+    offset: u32,
+    frequency: u32,
+    idf: f32,
+    cursor: PositionCursor<'a>,
+}
+
+/// True when the terms whose positions in one document are `lists` (each with its offset in
+/// the phrase) occur at consecutive positions.
+///
+/// The two terms with the fewest positions are read in step, and only where they agree on a
+/// phrase start are the others read up to it: the other terms' positions in a document where
+/// the first two never meet are not even decoded, and the walk stops at the first full match.
+/// `scratch` holds the first two lists, decoded.
+fn phrase_in_document(
+    lists: &mut [(u32, Positions<'_>)],
+    scratch: (&mut Vec<u32>, &mut Vec<u32>),
+) -> bool {
+    insertion_sort(lists, |a, b| a.1.total() < b.1.total());
+    let Some(([(offset_a, a), (offset_b, b)], others)) = lists.split_first_chunk_mut::<2>() else {
+        return false;
+    };
+    let (offset_a, offset_b) = (*offset_a, *offset_b);
+    // Decoded first (almost every gap is one byte, a predictable loop), then walked with
+    // branch-free steps: which list moves on is a coin toss that a branch would mispredict.
+    let (list_a, list_b) = scratch;
+    a.decode_into(list_a);
+    b.decode_into(list_b);
+    let (mut i, mut j) = (0, 0);
+    while let (Some(&x), Some(&y)) = (list_a.get(i), list_b.get(j)) {
+        // The phrase starts at `x - offset_a` and at `y - offset_b`: compared without subtracting.
+        let from_a = x as u64 + offset_b as u64;
+        let from_b = y as u64 + offset_a as u64;
+        if from_a == from_b && x >= offset_a {
+            match others_at(others, x - offset_a) {
+                Some(true) => return true,
+                Some(false) => {}
+                // A term has no position left at or after this start: no later start can match.
+                None => return false,
+            }
+        }
+        i += usize::from(from_a <= from_b);
+        j += usize::from(from_b < from_a);
+    }
+    false
+}
+
+/// Whether every term of `others` is at `start` plus its offset; `None` when one has no
+/// position left from there on.
+fn others_at(others: &mut [(u32, Positions<'_>)], start: u32) -> Option<bool> {
+    for (offset, positions) in others {
+        let wanted = start.checked_add(*offset)?;
+        if positions.first_at_least(wanted)? != wanted {
+            return Some(false);
+        }
+    }
+    Some(true)
+}
+
+/// Sorts a few items (the terms of a phrase): a generic sort would cost kilobytes of wasm.
+fn insertion_sort<T>(items: &mut [T], less: impl Fn(&T, &T) -> bool) {
+    for i in 1..items.len() {
+        let mut j = i;
+        while j > 0 {
+            match (items.get(j), items.get(j - 1)) {
+                (Some(a), Some(b)) if less(a, b) => items.swap(j, j - 1),
+                _ => break,
+            }
+            j -= 1;
         }
     }
 }

@@ -100,8 +100,14 @@ pub fn for_each_token_while(
                 i += 1;
                 continue;
             }
+            // Noting capitals on the way, so a lower-case word (most are) is not read again.
+            let mut upper = byte.is_ascii_uppercase();
             let mut end = i + 1;
-            while bytes.get(end).is_some_and(|b| b.is_ascii_alphanumeric()) {
+            while let Some(&next) = bytes.get(end) {
+                if !next.is_ascii_alphanumeric() {
+                    break;
+                }
+                upper |= next.is_ascii_uppercase();
                 end += 1;
             }
             let after = bytes.get(end + 1).copied();
@@ -117,7 +123,7 @@ pub fn for_each_token_while(
                 Some(&next) => next.is_ascii(),
             };
             if simple {
-                scratch.emit_ascii_word(text, i, end, &mut emit);
+                scratch.emit_ascii_word(text, i, end, upper, &mut emit);
                 i = end;
                 continue;
             }
@@ -250,16 +256,18 @@ impl Scratch {
         self.word += 1;
     }
 
+    /// Emits the ASCII word `text[start..end]`; `upper` tells whether it has a capital letter.
     fn emit_ascii_word(
         &mut self,
         text: &str,
         start: usize,
         end: usize,
+        upper: bool,
         emit: &mut impl FnMut(TokenRef<'_>),
     ) {
         let word = text.get(start..end).unwrap_or_default();
         // Most words are already lower case: then the term is the text itself, no copy.
-        let term = if word.bytes().any(|b| b.is_ascii_uppercase()) {
+        let term = if upper {
             self.terms.clear();
             self.terms.push_str(word);
             self.terms.make_ascii_lowercase();
