@@ -17,7 +17,7 @@ use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement, HtmlInputElement, KeyboardEvent, KeyboardEventInit, Storage};
 
 mod browser;
-use browser::{document, sleep, wait_until, window};
+use browser::{document, fresh_container, sleep, wait_until, window};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -52,12 +52,7 @@ async fn mounted_at(hash: &str) -> (Element, Viewer) {
     }
     window().location().set_hash(hash).expect("hash");
     sleep(20).await;
-    let root = document().create_element("div").expect("div");
-    document()
-        .body()
-        .expect("body")
-        .append_child(&root)
-        .expect("attach");
+    let root = fresh_container();
     let viewer = web::mount(&root).expect("mount");
     (root, viewer)
 }
@@ -114,12 +109,7 @@ async fn stored_preferences_are_applied_on_mount() {
         )
         .expect("store");
     window().location().set_hash("#/").expect("hash");
-    let root = document().create_element("div").expect("div");
-    document()
-        .body()
-        .expect("body")
-        .append_child(&root)
-        .expect("attach");
+    let root = fresh_container();
     let viewer = web::mount(&root).expect("mount");
     assert_eq!(theme().as_deref(), Some("sepia"));
     assert_eq!(html().get_attribute("data-size").as_deref(), Some("5"));
@@ -142,12 +132,7 @@ async fn junk_in_storage_means_the_defaults() {
         .set_item(STORAGE_KEY, "theme=\"><img src=x>;size=99")
         .expect("store");
     window().location().set_hash("#/").expect("hash");
-    let root = document().create_element("div").expect("div");
-    document()
-        .body()
-        .expect("body")
-        .append_child(&root)
-        .expect("attach");
+    let root = fresh_container();
     let viewer = web::mount(&root).expect("mount");
     assert_eq!(theme().as_deref(), Some("auto"));
     assert_eq!(html().get_attribute("data-size").as_deref(), Some("2"));
@@ -353,12 +338,7 @@ async fn positions_are_offered_back_and_marked_in_the_library() {
         .set_item(&position::storage_key(SEED_SLUG), "0.2 read")
         .expect("store");
     window().location().set_hash("#/").expect("hash");
-    let root = document().create_element("div").expect("div");
-    document()
-        .body()
-        .expect("body")
-        .append_child(&root)
-        .expect("attach");
+    let root = fresh_container();
     let viewer = web::mount(&root).expect("mount");
     let mark = |slug: &str| {
         all(&root, ".card[data-slug]")
@@ -486,12 +466,7 @@ async fn unmounting_with_a_save_pending_throws_nothing_later() {
 #[wasm_bindgen_test]
 async fn with_two_viewers_a_shortcut_acts_in_one() {
     let (first_root, first) = mounted_at("#/").await;
-    let second_root = document().create_element("div").expect("div");
-    document()
-        .body()
-        .expect("body")
-        .append_child(&second_root)
-        .expect("attach");
+    let second_root = fresh_container();
     let second = web::mount(&second_root).expect("mount");
     sleep(20).await;
     let active = || document().active_element();

@@ -33,12 +33,7 @@ const SEED_SLUG: &str = "000-f2e18ad958418c56";
 async fn mount_at(hash: &str) -> (Element, web::Viewer) {
     window().location().set_hash(hash).expect("set hash");
     sleep(20).await;
-    let root = document().create_element("div").expect("div");
-    document()
-        .body()
-        .expect("body")
-        .append_child(&root)
-        .expect("attach");
+    let root = fresh_container();
     let viewer = web::mount(&root).expect("mount");
     (root, viewer)
 }

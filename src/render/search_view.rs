@@ -255,20 +255,7 @@ pub fn library_view(
     id_suffix: &str,
 ) -> String {
     let mut out = String::with_capacity(8192);
-    out.push_str("<header class=\"view-header\"><h1 tabindex=\"-1\">Articles</h1>");
-    let count = catalog.listed().count();
-    out.push_str("<p class=\"view-lede\">");
-    match count {
-        0 => out.push_str(
-            "No articles yet. Add Markdown or text files to <code>articles/</code> and rebuild.",
-        ),
-        1 => out.push_str("1 article"),
-        n => {
-            out.push_str(&n.to_string());
-            out.push_str(" articles");
-        }
-    }
-    out.push_str("</p></header>");
+    let count = views::push_library_header(&mut out, catalog);
     if count == 0 {
         return out;
     }

@@ -70,9 +70,9 @@ pub fn document_title(heading: Option<&str>) -> String {
     }
 }
 
-/// The library: every listed article, newest first.
-pub fn library_view(catalog: &Catalog) -> String {
-    let mut out = String::with_capacity(4096);
+/// The library's heading and its count of listed articles (or how to add some), which
+/// the plain library and the one with search share; returns the count.
+pub fn push_library_header(out: &mut String, catalog: &Catalog) -> usize {
     out.push_str("<header class=\"view-header\"><h1 tabindex=\"-1\">Articles</h1>");
     let count = catalog.listed().count();
     out.push_str("<p class=\"view-lede\">");
@@ -87,6 +87,13 @@ pub fn library_view(catalog: &Catalog) -> String {
         }
     }
     out.push_str("</p></header>");
+    count
+}
+
+/// The library: every listed article, newest first.
+pub fn library_view(catalog: &Catalog) -> String {
+    let mut out = String::with_capacity(4096);
+    let count = push_library_header(&mut out, catalog);
     if count > 0 {
         out.push_str("<ol class=\"library\" role=\"list\">");
         for entry in catalog.listed() {
