@@ -14,6 +14,17 @@
 // article into docs/ for the README.
 
 import { chromium } from 'playwright-core';
+import {
+  CHROMIUM_ARGS,
+  assert,
+  closeQuickly,
+  executablePath,
+  exitWith,
+  recordCspViolations,
+  runChecks,
+  startWatchdog,
+  watchProblems,
+} from './harness.mjs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -27,18 +38,6 @@ const PARAGRAPH_COUNT = 9;
 const QUOTE_STARTS = ['This is both what historical experience', 'No matter how uncertain'];
 const RELATED = 'Reflections on the resolution of the Russian-Ukrainian conflict';
 
-// Chromium's own outbound traffic is refused on CI machines: keep it quiet.
-const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--no-first-run',
-];
 const VIEWPORT = { width: 1280, height: 900 };
 const STEP_TIMEOUT_MS = 15_000;
 const WATCHDOG_MS = 240_000;
@@ -56,8 +55,6 @@ if (!siteUrl || !subPathUrl) {
   console.error('(cargo xtask test runs it with both; see xtask/src/pipeline.rs)');
   process.exit(2);
 }
-const executablePath = process.env.FOLIO_CHROMIUM || '/usr/bin/chromium';
-
 let browser;
 
 // Written into docs/ only when every check passes, so a broken page never
@@ -65,21 +62,12 @@ let browser;
 const screenshots = new Map();
 
 // Whatever happens, Chromium must not outlive the test.
-const watchdog = setTimeout(async () => {
-  console.error(`e2e: gave up after ${WATCHDOG_MS / 1000} s`);
-  await closeBrowser();
-  process.exit(1);
-}, WATCHDOG_MS);
+const watchdog = startWatchdog('e2e', WATCHDOG_MS, closeBrowser);
 
 async function closeBrowser() {
-  if (!browser) return;
-  const closing = browser.close().catch(() => {});
+  const closing = browser;
   browser = undefined;
-  await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, 5_000))]);
-}
-
-function assert(condition, message) {
-  if (!condition) throw new Error(message);
+  await closeQuickly(closing);
 }
 
 function startsWithQuote(text, start) {
@@ -91,27 +79,7 @@ function startsWithQuote(text, start) {
 async function openPage(context) {
   const page = await context.newPage();
   page.setDefaultTimeout(STEP_TIMEOUT_MS);
-  const problems = [];
-  page.on('console', (message) => {
-    if (message.type() !== 'error') return;
-    const { url } = message.location();
-    problems.push(`console error: ${message.text()}${url ? ` (${url})` : ''}`);
-  });
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('requestfailed', (request) =>
-    problems.push(`request failed: ${request.url()} (${request.failure()?.errorText})`),
-  );
-  page.on('response', (response) => {
-    if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
-  });
-  return { page, problems };
-}
-
-async function pageProblems(page, problems) {
-  const violations = await page
-    .evaluate(() => window.__folioCspViolations || [])
-    .catch(() => []);
-  return [...problems, ...violations.map((v) => `CSP violation: ${v}`)];
+  return { page, problems: watchProblems(page), close: () => page.close() };
 }
 
 async function waitForLibrary(page) {
@@ -413,11 +381,6 @@ async function preflight() {
   }
 }
 
-/// Playwright's messages carry terminal colours; the log should not.
-function plain(text) {
-  return String(text).replace(/\x1b\[[0-9;]*m/g, '');
-}
-
 async function main() {
   await preflight();
   browser = await chromium.launch({
@@ -427,56 +390,17 @@ async function main() {
     timeout: 30_000,
   });
   const context = await browser.newContext({ viewport: VIEWPORT, reducedMotion: 'reduce' });
-  await context.addInitScript(() => {
-    window.__folioCspViolations = [];
-    document.addEventListener('securitypolicyviolation', (event) => {
-      window.__folioCspViolations.push(
-        `${event.effectiveDirective} blocked ${event.blockedURI || 'inline'} at ${event.sourceFile}:${event.lineNumber}`,
-      );
-    });
-  });
-
-  let passed = 0;
-  let failed = 0;
-  for (const [name, run] of checks) {
-    const started = Date.now();
-    const { page, problems } = await openPage(context);
-    let failure;
-    try {
-      await run(page);
-      const seen = await pageProblems(page, problems);
-      if (seen.length > 0) failure = seen.join('\n    ');
-    } catch (error) {
-      const seen = await pageProblems(page, problems);
-      failure = [plain(error.message), ...seen].join('\n    ');
-    }
-    await page.close().catch(() => {});
-    const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    if (failure === undefined) {
-      passed += 1;
-      console.log(`ok     ${name} (${seconds} s)`);
-    } else {
-      failed += 1;
-      console.log(`FAILED ${name} (${seconds} s)\n    ${failure}`);
-    }
-  }
+  await recordCspViolations(context);
+  const ok = await runChecks(
+    checks.map(([name, run]) => [name, {}, run]),
+    () => openPage(context),
+  );
   await closeBrowser();
-  if (failed === 0) {
+  if (ok) {
     await mkdir(docsDir, { recursive: true });
     for (const [name, image] of screenshots) await writeFile(path.join(docsDir, name), image);
   }
-  console.log(`${passed} passed, ${failed} failed`);
-  return failed === 0;
+  return ok;
 }
 
-main()
-  .then((ok) => {
-    clearTimeout(watchdog);
-    process.exit(ok ? 0 : 1);
-  })
-  .catch(async (error) => {
-    console.error(`e2e: ${plain(error.message ?? error)}`);
-    await closeBrowser();
-    clearTimeout(watchdog);
-    process.exit(1);
-  });
+exitWith('e2e', main, watchdog, closeBrowser);

@@ -16,6 +16,17 @@
 // desktop) and docs/screenshot-phone.png (390 px wide).
 
 import { chromium } from 'playwright-core';
+import {
+  CHROMIUM_ARGS,
+  assert,
+  closeQuickly,
+  executablePath,
+  exitWith,
+  recordCspViolations,
+  runChecks,
+  startWatchdog,
+  watchProblems,
+} from './harness.mjs';
 import { createRequire } from 'node:module';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -24,17 +35,6 @@ import { fileURLToPath } from 'node:url';
 const SEED_HEADLINE = 'Beijing to maintain strategic partnership with Russia';
 // The bundled guide: several headings (so a contents), code blocks, no raw HTML.
 const GUIDE_TITLE = 'Writing articles for Folio';
-const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--no-first-run',
-];
 const DESKTOP = { width: 1280, height: 900 };
 const PHONE = { width: 390, height: 844 };
 const STEP_TIMEOUT_MS = 15_000;
@@ -60,73 +60,26 @@ if (!siteUrl) {
   console.error('usage: node tests/e2e/reading.mjs <site-url>');
   process.exit(2);
 }
-const executablePath = process.env.FOLIO_CHROMIUM || '/usr/bin/chromium';
 const site = siteUrl.endsWith('/') ? siteUrl : `${siteUrl}/`;
 
 let browser;
 
-const watchdog = setTimeout(async () => {
-  console.error(`reading e2e: gave up after ${WATCHDOG_MS / 1000} s`);
-  await closeBrowser();
-  process.exit(1);
-}, WATCHDOG_MS);
+const watchdog = startWatchdog('reading e2e', WATCHDOG_MS, closeBrowser);
 
 async function closeBrowser() {
-  if (!browser) return;
-  const closing = browser.close().catch(() => {});
+  const closing = browser;
   browser = undefined;
-  await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, 5_000))]);
-}
-
-function assert(condition, message) {
-  if (!condition) throw new Error(message);
-}
-
-function plain(text) {
-  // Playwright's messages carry terminal colours.
-  return String(text).replace(/\u001b\[[0-9;]*m/g, '');
+  await closeQuickly(closing);
 }
 
 /// A fresh context (empty storage) and page that record every error a reader would not see.
 /// `expected` matches problems the check causes on purpose.
 async function openPage({ viewport = DESKTOP, colorScheme = 'light', expected } = {}) {
   const context = await browser.newContext({ viewport, colorScheme, reducedMotion: 'reduce' });
-  await context.addInitScript(() => {
-    window.__folioCspViolations = [];
-    document.addEventListener('securitypolicyviolation', (event) => {
-      window.__folioCspViolations.push(
-        `${event.effectiveDirective} blocked ${event.blockedURI || 'inline'} at ${event.sourceFile}:${event.lineNumber}`,
-      );
-    });
-  });
+  await recordCspViolations(context);
   const page = await context.newPage();
   page.setDefaultTimeout(STEP_TIMEOUT_MS);
-  const problems = [];
-  const note = (problem) => {
-    if (!expected || !expected.test(problem)) problems.push(problem);
-  };
-  page.on('console', (message) => {
-    if (message.type() !== 'error') return;
-    const { url } = message.location();
-    // The browser asks for a favicon the site does not have; that is not the site's error.
-    if (url?.endsWith('/favicon.ico')) return;
-    note(`console error: ${message.text()}${url ? ` (${url})` : ''}`);
-  });
-  page.on('pageerror', (error) => note(`page error: ${error.message}`));
-  page.on('requestfailed', (request) =>
-    note(`request failed: ${request.url()} (${request.failure()?.errorText})`),
-  );
-  page.on('response', (response) => {
-    if (response.status() >= 400 && !response.url().endsWith('/favicon.ico')) {
-      note(`HTTP ${response.status()}: ${response.url()}`);
-    }
-  });
-  return { context, page, problems };
-}
-
-async function pageProblems(page, problems) {
-  const violations = await page.evaluate(() => window.__folioCspViolations || []).catch(() => []);
-  return [...problems, ...violations.map((v) => `CSP violation: ${v}`)];
+  return { page, problems: watchProblems(page, expected), close: () => context.close() };
 }
 
 /// Opens the site at `hash` and waits for the view's h1 to read `heading`.
@@ -429,43 +382,9 @@ check('screenshots for the README', {}, async (page) => {
 
 async function main() {
   browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
-  let passed = 0;
-  let failed = 0;
-  for (const [name, options, run] of checks) {
-    const started = Date.now();
-    const { context, page, problems } = await openPage(options);
-    let failure;
-    try {
-      await run(page);
-      const seen = await pageProblems(page, problems);
-      if (seen.length > 0) failure = seen.join('\n    ');
-    } catch (error) {
-      const seen = await pageProblems(page, problems);
-      failure = [plain(error.message), ...seen].join('\n    ');
-    }
-    await context.close().catch(() => {});
-    const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    if (failure === undefined) {
-      passed += 1;
-      console.log(`ok     ${name} (${seconds} s)`);
-    } else {
-      failed += 1;
-      console.log(`FAILED ${name} (${seconds} s)\n    ${failure}`);
-    }
-  }
+  const ok = await runChecks(checks, openPage);
   await closeBrowser();
-  console.log(`${passed} passed, ${failed} failed`);
-  return failed === 0;
+  return ok;
 }
 
-main()
-  .then((ok) => {
-    clearTimeout(watchdog);
-    process.exit(ok ? 0 : 1);
-  })
-  .catch(async (error) => {
-    console.error(`reading e2e: ${plain(error.message ?? error)}`);
-    await closeBrowser();
-    clearTimeout(watchdog);
-    process.exit(1);
-  });
+exitWith('reading e2e', main, watchdog, closeBrowser);
