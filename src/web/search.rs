@@ -9,6 +9,15 @@
 //! entry, so back and forward step through them. The HTML comes from
 //! [`crate::render::search_view`], which escapes every article string.
 //!
+//! Every keystroke shows its results in its own frame, so that frame must stay short
+//! (issue 6: no task over 50 ms while typing). A page of results is updated in place: an
+//! article still in the results keeps its element, and only what differs (its place, its
+//! link's query, its snippet) is written; facets likewise keep the values still shown and
+//! change their counts. The facets of a keystroke follow in a task of their own, right
+//! after the frame with its results. Once the library is idle, one search is run and its
+//! markup written unseen ([`SearchUi::warm_up`]), so the first keystroke does not pay for
+//! compiling the search's WebAssembly.
+//!
 //! Lists are drawn for a large library: the first cards ([`FIRST_CARDS`], more than a screen
 //! holds) go in with the view, the others in parts of [`CARDS_PER_SLICE`] appended a task at
 //! a time after the first paint, and a long list replaced by a search is hidden and removed a
@@ -20,9 +29,10 @@
 //! words in `<mark class="search-hit">` built with `createElement` and text nodes: article
 //! text is never parsed as HTML here.
 
-use crate::catalog::Catalog;
+use crate::catalog::{ArticleId, Catalog};
 use crate::render::search_view::{
-    self, ListedCard, SearchState, CARDS_PER_SLICE, FIRST_CARDS, PAGE_SIZE,
+    self, FacetGroup, ListedCard, SearchState, CARDS_PER_SLICE, FIRST_CARDS, MORE_BUTTON_HTML,
+    PAGE_SIZE,
 };
 use crate::render::views::ReadingMarks;
 use crate::render::views::Route;
@@ -35,14 +45,16 @@ use std::rc::{Rc, Weak};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{
-    Document, Element, Event, HtmlElement, HtmlInputElement, HtmlSelectElement, KeyboardEvent,
-    Node, ScrollIntoViewOptions, ScrollLogicalPosition, Window,
+    Document, Element, Event, FocusOptions, HtmlElement, HtmlInputElement, HtmlSelectElement,
+    KeyboardEvent, Node, ScrollIntoViewOptions, ScrollLogicalPosition, Window,
 };
 
 thread_local! {
     /// Texts of recent hits, so typing does not re-parse the same articles for snippets
     /// (in a catalog of sources; the bundled catalog's texts are prepared).
     static TEXTS: TextCache = TextCache::new();
+    /// Whether a search has run on this page, for real or as the warm-up.
+    static WARM: Cell<bool> = const { Cell::new(false) };
 }
 
 /// Runs one search over `catalog`.
@@ -68,6 +80,10 @@ const RETIRED_CLASS: &str = "library-retired";
 /// Time given to each slice of removing a retired list (a part takes a few milliseconds).
 const RETIRE_SLICE_MS: f64 = 8.0;
 
+/// Where the browser has no idle callbacks, the warm-up search runs this long after the
+/// library is drawn (its first slices are in by then).
+const WARM_UP_DELAY_MS: i32 = 300;
+
 /// The search of one viewer.
 pub struct SearchUi {
     /// The catalog of the viewer this search belongs to.
@@ -92,6 +108,49 @@ pub struct SearchUi {
     /// Queues the first slice of a list once the frame with its first cards is painted.
     on_cards_frame: OnceCell<Closure<dyn FnMut()>>,
     cards_scheduled: Cell<bool>,
+    /// The page of results on the page, as the last search drew it: the next one updates
+    /// it in place (see [`SearchUi::show_page`]).
+    shown: RefCell<Option<ShownPage>>,
+    /// The facets on the page, as last drawn, to update their counts in place.
+    shown_facets: RefCell<Option<ShownFacets>>,
+    /// The status line on the page and its markup, written again only when it changes.
+    shown_status: RefCell<Option<(Element, String)>>,
+    /// The warm-up search, run when the page is first idle (see [`SearchUi::warm_up`]).
+    on_idle: OnceCell<Closure<dyn FnMut()>>,
+    /// Facets of the latest keystroke's search, waiting for their task.
+    pending_facets: RefCell<Option<Vec<FacetGroup>>>,
+    on_facets: OnceCell<Closure<dyn FnMut()>>,
+    facets_scheduled: Cell<bool>,
+}
+
+/// A page of results on the page: one list part of at most [`FIRST_CARDS`] items.
+/// Typing updates it in place rather than drawing it again: an article still in the
+/// results keeps its item (its link, place and snippet updated when they change), the
+/// others come and go, so the browser restyles, lays out and paints only what changed.
+struct ShownPage {
+    /// The `role="list"` and its one part, which holds the items.
+    list: Element,
+    part: Element,
+    items: Vec<ShownItem>,
+}
+
+/// One item of a [`ShownPage`] and what it was drawn with.
+struct ShownItem {
+    id: ArticleId,
+    /// The `.library-item`.
+    element: Element,
+    position: usize,
+    set_size: usize,
+    href: String,
+    snippet_html: Option<String>,
+    mark: Option<(&'static str, String)>,
+}
+
+/// The facets on the page and the values they were drawn with, in the order of the page.
+struct ShownFacets {
+    /// The `.search-facets` element that holds them.
+    holder: Element,
+    groups: Vec<FacetGroup>,
 }
 
 /// The rest of a list being drawn: a long library is written a screenful at once and the
@@ -134,7 +193,36 @@ impl SearchUi {
                 on_cards_slice: OnceCell::new(),
                 on_cards_frame: OnceCell::new(),
                 cards_scheduled: Cell::new(false),
+                shown: RefCell::new(None),
+                shown_facets: RefCell::new(None),
+                shown_status: RefCell::new(None),
+                on_idle: OnceCell::new(),
+                pending_facets: RefCell::new(None),
+                on_facets: OnceCell::new(),
+                facets_scheduled: Cell::new(false),
             };
+            let on_facets = {
+                let weak = weak.clone();
+                Closure::<dyn FnMut()>::new(move || {
+                    if let Some(ui) = weak.upgrade() {
+                        ui.facets_scheduled.set(false);
+                        let groups = ui.pending_facets.take();
+                        if let (Some(groups), Some(holder)) = (groups, ui.part("search-facets")) {
+                            ui.show_facets(&holder, groups);
+                        }
+                    }
+                })
+            };
+            let _ = ui.on_facets.set(on_facets);
+            let on_idle = {
+                let weak = weak.clone();
+                Closure::<dyn FnMut()>::new(move || {
+                    if let Some(ui) = weak.upgrade() {
+                        ui.warm_up();
+                    }
+                })
+            };
+            let _ = ui.on_idle.set(on_idle);
             let on_cards_slice = {
                 let weak = weak.clone();
                 Closure::<dyn FnMut()>::new(move || {
@@ -169,7 +257,7 @@ impl SearchUi {
                 Closure::<dyn FnMut()>::new(move || {
                     if let Some(ui) = weak.upgrade() {
                         ui.frame_pending.set(false);
-                        ui.refresh();
+                        ui.show_results(true, true);
                     }
                 })
             };
@@ -247,6 +335,11 @@ impl SearchUi {
             ),
         )?;
         self.limit.set(PAGE_SIZE);
+        // A new view: nothing drawn before is on the page any more.
+        self.shown.replace(None);
+        self.shown_facets.replace(None);
+        self.shown_status.replace(None);
+        self.pending_facets.replace(None);
         let asked = !state.is_empty();
         self.state.replace(state);
         if asked {
@@ -257,9 +350,71 @@ impl SearchUi {
             // reader's focus and read marks.
             let total = cards.len();
             self.queue_cards(cards, FIRST_CARDS, total, SearchState::default(), marks);
-            self.show_results(false);
+            self.show_results(false, false);
         }
+        self.schedule_warm_up();
         Ok(())
+    }
+
+    /// Queues [`SearchUi::warm_up`] for when the page is idle (after the slices of the
+    /// list), or soon where the browser has no idle callbacks; not at all once a search ran.
+    fn schedule_warm_up(&self) {
+        if WARM.with(Cell::get) {
+            return;
+        }
+        let Some(task) = self.on_idle.get() else {
+            return;
+        };
+        let callback = task.as_ref().unchecked_ref();
+        if self.window.request_idle_callback(callback).is_err() {
+            let _ = self
+                .window
+                .set_timeout_with_callback_and_timeout_and_arguments_0(callback, WARM_UP_DELAY_MS);
+        }
+    }
+
+    /// Runs a search for a word of the newest article's title and writes, without showing
+    /// them, the markup of its results, count and facets, and parses it. The browser
+    /// compiles a WebAssembly function the first time it runs, and the first search also
+    /// grows the module's memory: done while the reader looks at the library, that work
+    /// leaves the first keystroke, which otherwise pays it in its frame. A word, not a
+    /// letter, so that the search is as short as a typed one even in a large library.
+    fn warm_up(&self) {
+        if WARM.with(|warm| warm.replace(true)) {
+            return;
+        }
+        let Some(word) = self.catalog.listed().next().and_then(|entry| {
+            entry
+                .title
+                .split(|c: char| !c.is_alphanumeric())
+                .max_by_key(|word| word.chars().count())
+                .map(str::to_string)
+        }) else {
+            return;
+        };
+        let state = SearchState {
+            query: word,
+            ..SearchState::default()
+        };
+        let results = run_in(&self.catalog, &state.query, &state.options(PAGE_SIZE));
+        let marks = ReadingMarks::default();
+        let total = results.total.to_string();
+        let mut html = search_view::status_html(&state, &results);
+        for (position, card) in (1..).zip(&search_view::result_cards(&results)) {
+            search_view::push_item(
+                &mut html,
+                &self.catalog,
+                &state,
+                card,
+                &marks,
+                position,
+                &total,
+            );
+        }
+        for group in search_view::facet_groups(&results) {
+            search_view::push_facet_group(&mut html, &group);
+        }
+        drop(trusted_html::fragment(&self.document, &html));
     }
 
     /// Called by the router after every route: restores the library's state on back and
@@ -410,10 +565,14 @@ impl SearchUi {
 
     /// Runs the current state's search and shows its results, count and facets.
     fn refresh(&self) {
-        self.show_results(true);
+        self.show_results(true, false);
     }
 
-    fn show_results(&self, with_list: bool) {
+    /// Runs the current state's search and shows its count, its results when `with_list`,
+    /// and its facets: at once, or in a task of their own after this one when
+    /// `facets_later`. Typing asks for that: the frame of a keystroke then holds the
+    /// results, which the reader is looking at, and the facets follow a moment later.
+    fn show_results(&self, with_list: bool, facets_later: bool) {
         let (Some(status), Some(results_box), Some(facets)) = (
             self.part("search-status"),
             self.part("search-results"),
@@ -423,6 +582,10 @@ impl SearchUi {
         };
         let catalog = Rc::clone(&self.catalog);
         let state = self.state.borrow().clone();
+        if !state.query.trim().is_empty() {
+            // What the warm-up would prepare is done now.
+            WARM.with(|warm| warm.set(true));
+        }
         // An empty query has no snippets to cut, so the whole list costs little.
         let limit = if !with_list {
             0
@@ -437,14 +600,38 @@ impl SearchUi {
         if with_list {
             let marks = Rc::new(self.reading_marks());
             let cards = search_view::result_cards(&results);
-            let first = cards.get(..FIRST_CARDS).unwrap_or(&cards);
-            let html = search_view::results_html(&catalog, &state, first, &results, &marks);
-            self.replace_list(&results_box, &html);
             let total = usize::try_from(results.total).unwrap_or(usize::MAX);
-            self.queue_cards(cards, FIRST_CARDS, total, state.clone(), marks);
+            if cards.len() <= FIRST_CARDS {
+                // A page of results (what typing shows): updated in place.
+                let more = cards.len() < total;
+                self.show_page(&results_box, &state, &cards, total, more, &marks);
+            } else {
+                self.shown.replace(None);
+                let first = cards.get(..FIRST_CARDS).unwrap_or(&cards);
+                let html = search_view::results_html(&catalog, &state, first, &results, &marks);
+                self.replace_list(&results_box, &html);
+                self.queue_cards(cards, FIRST_CARDS, total, state.clone(), marks);
+            }
         }
-        let _ = trusted_html::set_html(&status, &search_view::status_html(&state, &results));
-        let _ = trusted_html::set_html(&facets, &search_view::facets_html(&results));
+        self.show_status(&status, &search_view::status_html(&state, &results));
+        let groups = search_view::facet_groups(&results);
+        if facets_later {
+            self.pending_facets.replace(Some(groups));
+            if !self.facets_scheduled.replace(true) {
+                if let Some(task) = self.on_facets.get() {
+                    let _ = self
+                        .window
+                        .set_timeout_with_callback_and_timeout_and_arguments_0(
+                            task.as_ref().unchecked_ref(),
+                            0,
+                        );
+                }
+            }
+        } else {
+            // Newer than any waiting update.
+            self.pending_facets.replace(None);
+            self.show_facets(&facets, groups);
+        }
         if let Some(select) = self
             .view
             .query_selector("select[name='sort']")
@@ -452,19 +639,224 @@ impl SearchUi {
             .flatten()
             .and_then(|s| s.dyn_into::<HtmlSelectElement>().ok())
         {
-            select.set_value(search_view::sort_name(state.effective_sort()));
+            // Written only when they change: setting a select's value costs a style pass.
+            let sort = search_view::sort_name(state.effective_sort());
+            if select.value() != sort {
+                select.set_value(sort);
+            }
             if let Some(relevance) = select
                 .query_selector("option[value='relevance']")
                 .ok()
                 .flatten()
             {
-                let _ = relevance
-                    .toggle_attribute_with_force("disabled", state.query.trim().is_empty());
+                let disabled = state.query.trim().is_empty();
+                if relevance.has_attribute("disabled") != disabled {
+                    let _ = relevance.toggle_attribute_with_force("disabled", disabled);
+                }
             }
         }
         if let Some(form) = self.part("search-form") {
-            let _ = form.set_attribute("data-search-ready", "");
+            if !form.has_attribute("data-search-ready") {
+                let _ = form.set_attribute("data-search-ready", "");
+            }
         }
+    }
+
+    /// Shows `cards`, a whole page of results (`more` when others were left out of it),
+    /// by updating the page shown before in place: an item whose article stays keeps its
+    /// element, and only its place, link or snippet change if they differ; new items are
+    /// parsed together, and the items are then put in order with as few moves as the
+    /// order allows. Without a page to update (the library's long list, another view, a
+    /// list grown by "Show more"), the list is replaced by an empty one first.
+    fn show_page(
+        &self,
+        results_box: &Element,
+        state: &SearchState,
+        cards: &[ListedCard],
+        total: usize,
+        more: bool,
+        marks: &ReadingMarks,
+    ) {
+        let current = self.list();
+        let shown = self.shown.take().filter(|shown| {
+            current
+                .as_ref()
+                .is_some_and(|list| list.is_same_node(Some(&shown.list)))
+                && shown
+                    .part
+                    .parent_node()
+                    .is_some_and(|parent| parent.is_same_node(Some(shown.list.as_ref())))
+        });
+        if cards.is_empty() {
+            // No results: no list (the status says so).
+            self.replace_list(results_box, "");
+            return;
+        }
+        let mut page = match shown {
+            Some(page) => page,
+            None => {
+                self.replace_list(
+                    results_box,
+                    "<div class=\"library\" role=\"list\"><div class=\"library-part\"></div></div>",
+                );
+                let Some(list) = self.list() else { return };
+                let Some(part) = list.first_element_child() else {
+                    return;
+                };
+                ShownPage {
+                    list,
+                    part,
+                    items: Vec::new(),
+                }
+            }
+        };
+        // Nothing queued belongs to this page: a page is drawn whole.
+        self.pending.replace(None);
+        let mut old = std::mem::take(&mut page.items);
+        let mut items: Vec<Option<ShownItem>> = Vec::with_capacity(cards.len());
+        let mut fresh = Vec::new();
+        let mut fresh_html = String::new();
+        let set_size_text = total.to_string();
+        for (position, card) in (1..).zip(cards) {
+            let Some(entry) = self.catalog.entry(card.id) else {
+                continue;
+            };
+            let href = state.article_href(&entry.slug);
+            let mark = marks
+                .get(&entry.slug)
+                .map(|(class, words)| (class, words.to_string()));
+            let kept = old
+                .iter()
+                .position(|item| item.id == card.id)
+                .map(|at| old.swap_remove(at));
+            // Its mark, or a snippet where there was none (or the other way round),
+            // changes the card's make-up: drawn again.
+            let kept = kept.filter(|item| {
+                item.mark == mark && item.snippet_html.is_some() == card.snippet_html.is_some()
+            });
+            if let Some(mut item) = kept {
+                item.update(
+                    position,
+                    total,
+                    &set_size_text,
+                    href,
+                    card.snippet_html.as_deref(),
+                );
+                items.push(Some(item));
+            } else {
+                search_view::push_item(
+                    &mut fresh_html,
+                    &self.catalog,
+                    state,
+                    card,
+                    marks,
+                    position,
+                    &set_size_text,
+                );
+                fresh.push(ShownItem {
+                    id: card.id,
+                    element: page.part.clone(),
+                    position,
+                    set_size: total,
+                    href,
+                    snippet_html: card.snippet_html.clone(),
+                    mark,
+                });
+                items.push(None);
+            }
+        }
+        // The articles that left the results go first, so that the others move less.
+        for item in &old {
+            item.element.remove();
+        }
+        if !fresh.is_empty() {
+            let Ok(nodes) = trusted_html::fragment(&self.document, &fresh_html) else {
+                return;
+            };
+            let parsed = nodes.children();
+            for (i, item) in fresh.iter_mut().enumerate() {
+                if let Some(element) = parsed.item(i as u32) {
+                    item.element = element;
+                }
+            }
+            let mut fresh = fresh.into_iter();
+            for slot in items.iter_mut().filter(|slot| slot.is_none()) {
+                *slot = fresh.next();
+            }
+        }
+        page.items = items.into_iter().flatten().collect();
+        let elements: Vec<&Element> = page.items.iter().map(|item| &item.element).collect();
+        arrange(&self.document, &page.part, &elements);
+        // Right after the list when there is one (not looked up: the results box may
+        // still hold a long list being removed, which a query would walk).
+        let button = page
+            .list
+            .next_element_sibling()
+            .filter(|next| next.class_list().contains("search-more"));
+        match (more, button) {
+            (true, None) => {
+                let _ = trusted_html::insert_html_after(&page.list, MORE_BUTTON_HTML);
+            }
+            (false, Some(button)) => button.remove(),
+            _ => {}
+        }
+        self.shown.replace(Some(page));
+    }
+
+    /// Writes the status line when it says something new.
+    fn show_status(&self, status: &Element, html: &str) {
+        let mut shown = self.shown_status.borrow_mut();
+        let same = shown
+            .as_ref()
+            .is_some_and(|(element, text)| element.is_same_node(Some(status)) && text == html);
+        if !same {
+            let _ = trusted_html::set_html(status, html);
+            *shown = Some((status.clone(), html.to_string()));
+        }
+    }
+
+    /// Shows the facets' `groups` in `holder`. When the same groups are on the page, each
+    /// is updated in place like a page of results: a value still shown keeps its element
+    /// (and the focus, when it has it), and only its count or check changes.
+    fn show_facets(&self, holder: &Element, groups: Vec<FacetGroup>) {
+        let shown = self.shown_facets.take().filter(|shown| {
+            shown.holder.is_same_node(Some(holder))
+                && holder.child_element_count() as usize == shown.groups.len()
+                && shown
+                    .groups
+                    .iter()
+                    .map(|group| group.key)
+                    .eq(groups.iter().map(|group| group.key))
+        });
+        let Some(shown) = shown else {
+            let mut html = String::with_capacity(2048);
+            for group in &groups {
+                search_view::push_facet_group(&mut html, group);
+            }
+            let _ = trusted_html::set_html(holder, &html);
+            self.shown_facets.replace(Some(ShownFacets {
+                holder: holder.clone(),
+                groups,
+            }));
+            return;
+        };
+        let fieldsets = holder.children();
+        for (i, (group, before)) in groups.iter().zip(&shown.groups).enumerate() {
+            if group == before {
+                continue;
+            }
+            let Some(list) = fieldsets
+                .item(i as u32)
+                .and_then(|fieldset| fieldset.query_selector("ul").ok().flatten())
+            else {
+                continue;
+            };
+            update_facet_group(&self.document, &list, group, before);
+        }
+        self.shown_facets.replace(Some(ShownFacets {
+            holder: holder.clone(),
+            groups,
+        }));
     }
 
     /// "Show more": appends the next page of results under the `shown` ones already on the
@@ -475,6 +867,8 @@ impl SearchUi {
             self.refresh();
             return;
         };
+        // The list grows beyond the page that typing updates in place.
+        self.shown.replace(None);
         // Cards of this list still queued go first, so the new ones follow them.
         while self.append_slice() {}
         let parts_before = list.child_element_count();
@@ -806,6 +1200,149 @@ impl SearchUi {
             }
         }
         true
+    }
+}
+
+impl ShownItem {
+    /// Brings the item drawn for another search up to date with this one.
+    fn update(
+        &mut self,
+        position: usize,
+        set_size: usize,
+        set_size_text: &str,
+        href: String,
+        snippet_html: Option<&str>,
+    ) {
+        if self.position != position {
+            let _ = self
+                .element
+                .set_attribute("aria-posinset", &position.to_string());
+            self.position = position;
+        }
+        if self.set_size != set_size {
+            let _ = self.element.set_attribute("aria-setsize", set_size_text);
+            self.set_size = set_size;
+        }
+        if self.href != href {
+            if let Some(link) = self.element.query_selector(".card-title a").ok().flatten() {
+                let _ = link.set_attribute("href", &href);
+            }
+            self.href = href;
+        }
+        if let Some(snippet_html) = snippet_html {
+            if self.snippet_html.as_deref() != Some(snippet_html) {
+                if let Some(snippet) = self.element.query_selector(".snippet").ok().flatten() {
+                    let _ = trusted_html::set_html(&snippet, snippet_html);
+                }
+                self.snippet_html = Some(snippet_html.to_string());
+            }
+        }
+    }
+}
+
+/// Updates the facet values of one group in `list` (its `<ul>`), drawn as `before`, to
+/// `group`: values keep their items, new ones are parsed together, then all are put in order.
+fn update_facet_group(
+    document: &Document,
+    list: &Element,
+    group: &FacetGroup,
+    before: &FacetGroup,
+) {
+    let items = list.children();
+    let mut old: Vec<(usize, Element)> = before
+        .values
+        .iter()
+        .enumerate()
+        .filter_map(|(i, _)| Some((i, items.item(i as u32)?)))
+        .collect();
+    let mut wanted: Vec<Option<Element>> = Vec::with_capacity(group.values.len());
+    let mut fresh_html = String::new();
+    for value in &group.values {
+        let kept = before
+            .values
+            .iter()
+            .position(|shown| shown.value == value.value)
+            .and_then(|at| {
+                let slot = old.iter().position(|(i, _)| *i == at)?;
+                Some((at, old.swap_remove(slot).1))
+            });
+        match kept {
+            Some((at, item)) => {
+                let shown = before.values.get(at);
+                if shown.is_some_and(|shown| shown.count != value.count) {
+                    if let Some(count) = item.query_selector(".facet-count").ok().flatten() {
+                        count.set_text_content(Some(&value.count.to_string()));
+                    }
+                }
+                if shown.is_some_and(|shown| shown.selected != value.selected) {
+                    if let Some(input) = item
+                        .query_selector("input")
+                        .ok()
+                        .flatten()
+                        .and_then(|input| input.dyn_into::<HtmlInputElement>().ok())
+                    {
+                        input.set_checked(value.selected);
+                        let _ = input.toggle_attribute_with_force("checked", value.selected);
+                    }
+                }
+                wanted.push(Some(item));
+            }
+            None => {
+                search_view::push_facet_value(&mut fresh_html, group.key, value);
+                wanted.push(None);
+            }
+        }
+    }
+    for (_, item) in &old {
+        item.remove();
+    }
+    if !fresh_html.is_empty() {
+        let Ok(nodes) = trusted_html::fragment(document, &fresh_html) else {
+            return;
+        };
+        let parsed = nodes.children();
+        for (next, slot) in (0..).zip(wanted.iter_mut().filter(|slot| slot.is_none())) {
+            *slot = parsed.item(next);
+        }
+    }
+    let wanted: Vec<Element> = wanted.into_iter().flatten().collect();
+    arrange(document, list, &wanted.iter().collect::<Vec<_>>());
+}
+
+/// Makes `wanted` the children of `parent`, in this order, moving as few as this simple
+/// walk can: an element already in its place stays, others are inserted (moved) before the
+/// first one out of place, and whatever is left after them is removed. The focus, if a
+/// moved element held it, is given back.
+fn arrange(document: &Document, parent: &Element, wanted: &[&Element]) {
+    let focused = document
+        .active_element()
+        .filter(|active| parent.contains(Some(active)));
+    let mut cursor = parent.first_element_child();
+    for element in wanted {
+        if cursor
+            .as_ref()
+            .is_some_and(|current| current.is_same_node(Some(element)))
+        {
+            cursor = element.next_element_sibling();
+        } else {
+            let _ = parent.insert_before(element, cursor.as_ref().map(|c| c.as_ref()));
+        }
+    }
+    while let Some(extra) = cursor {
+        cursor = extra.next_element_sibling();
+        extra.remove();
+    }
+    if let Some(focused) = focused {
+        let lost = document
+            .active_element()
+            .is_none_or(|active| !active.is_same_node(Some(&focused)));
+        if lost && focused.is_connected() {
+            if let Ok(focused) = focused.dyn_into::<HtmlElement>() {
+                let options = FocusOptions::new();
+                options.set_prevent_scroll(true);
+                let _ = focused.focus_with_options(&options);
+            }
+        }
     }
 }
 
