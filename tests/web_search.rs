@@ -738,6 +738,51 @@ async fn typing_updates_the_results_and_facets_in_place() {
 }
 
 #[wasm_bindgen_test]
+async fn an_article_opened_from_a_result_scrolls_to_its_first_match() {
+    use folio::catalog::{Catalog, Source};
+    use std::borrow::Cow;
+    web::init();
+    window().location().set_hash("#/").expect("set hash");
+    sleep(20).await;
+    let filler = "Plain words, nothing to find here.\n\n".repeat(400);
+    let text = format!("---\ntitle: Far down\n---\n\n{filler}The zephyrine sentence.\n");
+    let catalog = Catalog::from_sources(vec![Source {
+        path: Cow::Borrowed("articles/far.md"),
+        slug: Cow::Borrowed("far"),
+        bytes: Cow::Owned(text.into_bytes()),
+    }]);
+    let root = fresh_container();
+    let id = app::mount_catalog(&root, std::rc::Rc::new(catalog)).expect("mount");
+    window()
+        .location()
+        .set_hash("#/a/far?q=zephyrine")
+        .expect("set hash");
+    let height = window()
+        .inner_height()
+        .ok()
+        .and_then(|h| h.as_f64())
+        .unwrap_or(0.0);
+    let in_view = || {
+        root.query_selector(".article-body mark.search-hit")
+            .ok()
+            .flatten()
+            .is_some_and(|mark| {
+                let rect = mark.get_bounding_client_rect();
+                rect.top() >= 0.0 && rect.bottom() <= height
+            })
+    };
+    assert!(
+        wait_until(in_view).await,
+        "the first match, far down the article, is on the screen"
+    );
+    app::unmount(id);
+    root.remove();
+    window().location().set_hash("#/").expect("set hash");
+    window().scroll_to_with_x_and_y(0.0, 0.0);
+    sleep(20).await;
+}
+
+#[wasm_bindgen_test]
 async fn two_viewers_on_a_page_have_their_own_ids_and_searches() {
     let (first_root, first) = mount_at("#/").await;
     let second_root = fresh_container();

@@ -34,8 +34,7 @@ use crate::render::search_view::{
     self, FacetGroup, ListedCard, SearchState, CARDS_PER_SLICE, FIRST_CARDS, MORE_BUTTON_HTML,
     PAGE_SIZE,
 };
-use crate::render::views::ReadingMarks;
-use crate::render::views::Route;
+use crate::render::views::{self, ReadingMarks, Route};
 use crate::search::{CachedTexts, SearchOptions, SearchResults, TextCache};
 use crate::web::app::catalog;
 use crate::web::dom::EventListener;
@@ -46,7 +45,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{
     Document, Element, Event, FocusOptions, HtmlElement, HtmlInputElement, HtmlSelectElement,
-    KeyboardEvent, Node, ScrollIntoViewOptions, ScrollLogicalPosition, Window,
+    KeyboardEvent, Node, Window,
 };
 
 thread_local! {
@@ -120,7 +119,30 @@ pub struct SearchUi {
     /// Facets of the latest keystroke's search, waiting for their task.
     pending_facets: RefCell<Option<Vec<FacetGroup>>>,
     on_facets: OnceCell<Closure<dyn FnMut()>>,
-    facets_scheduled: Cell<bool>,
+    /// The timer of the facets' task, while one is waiting.
+    facets_timer: Cell<Option<i32>>,
+    /// The idle callback (or, without them, the timer) of the warm-up, while it waits.
+    warm_up_handle: Cell<Option<WarmUpHandle>>,
+}
+
+#[derive(Clone, Copy)]
+enum WarmUpHandle {
+    Idle(u32),
+    Timer(i32),
+}
+
+impl Drop for SearchUi {
+    fn drop(&mut self) {
+        // Their callbacks are closures about to be freed.
+        if let Some(timer) = self.facets_timer.take() {
+            self.window.clear_timeout_with_handle(timer);
+        }
+        match self.warm_up_handle.take() {
+            Some(WarmUpHandle::Idle(handle)) => self.window.cancel_idle_callback(handle),
+            Some(WarmUpHandle::Timer(timer)) => self.window.clear_timeout_with_handle(timer),
+            None => {}
+        }
+    }
 }
 
 /// A page of results on the page: one list part of at most [`FIRST_CARDS`] items.
@@ -199,13 +221,14 @@ impl SearchUi {
                 on_idle: OnceCell::new(),
                 pending_facets: RefCell::new(None),
                 on_facets: OnceCell::new(),
-                facets_scheduled: Cell::new(false),
+                facets_timer: Cell::new(None),
+                warm_up_handle: Cell::new(None),
             };
             let on_facets = {
                 let weak = weak.clone();
                 Closure::<dyn FnMut()>::new(move || {
                     if let Some(ui) = weak.upgrade() {
-                        ui.facets_scheduled.set(false);
+                        ui.facets_timer.set(None);
                         let groups = ui.pending_facets.take();
                         if let (Some(groups), Some(holder)) = (groups, ui.part("search-facets")) {
                             ui.show_facets(&holder, groups);
@@ -365,12 +388,19 @@ impl SearchUi {
         let Some(task) = self.on_idle.get() else {
             return;
         };
-        let callback = task.as_ref().unchecked_ref();
-        if self.window.request_idle_callback(callback).is_err() {
-            let _ = self
-                .window
-                .set_timeout_with_callback_and_timeout_and_arguments_0(callback, WARM_UP_DELAY_MS);
+        if self.warm_up_handle.get().is_some() {
+            return;
         }
+        let callback = task.as_ref().unchecked_ref();
+        let handle = match self.window.request_idle_callback(callback) {
+            Ok(handle) => Some(WarmUpHandle::Idle(handle)),
+            Err(_) => self
+                .window
+                .set_timeout_with_callback_and_timeout_and_arguments_0(callback, WARM_UP_DELAY_MS)
+                .ok()
+                .map(WarmUpHandle::Timer),
+        };
+        self.warm_up_handle.set(handle);
     }
 
     /// Runs a search for a word of the newest article's title and writes, without showing
@@ -380,6 +410,7 @@ impl SearchUi {
     /// leaves the first keystroke, which otherwise pays it in its frame. A word, not a
     /// letter, so that the search is as short as a typed one even in a large library.
     fn warm_up(&self) {
+        self.warm_up_handle.set(None);
         if WARM.with(|warm| warm.replace(true)) {
             return;
         }
@@ -415,11 +446,30 @@ impl SearchUi {
             search_view::push_facet_group(&mut html, &group);
         }
         drop(trusted_html::fragment(&self.document, &html));
+        self.warm_up_fonts();
+    }
+
+    /// Lays out [`views::TYPE_SPECIMEN_HTML`] in the view and removes it, in this task:
+    /// the fonts and sizes of an article page are then looked up before one is opened.
+    fn warm_up_fonts(&self) {
+        let Ok(specimen) = trusted_html::fragment(&self.document, views::TYPE_SPECIMEN_HTML) else {
+            return;
+        };
+        let Some(sample) = specimen.first_element_child() else {
+            return;
+        };
+        if self.view.append_child(&sample).is_ok() {
+            // Reading its size lays it out (and its text shaped, in its fonts).
+            let _ = sample.get_bounding_client_rect();
+            sample.remove();
+        }
     }
 
     /// Called by the router after every route: restores the library's state on back and
     /// forward (the view stays), or highlights the query in an article opened from a result.
-    pub fn after_route(&self, route: &Route) {
+    /// Returns the first match highlighted, which the router scrolls to once the article
+    /// is laid out.
+    pub fn after_route(&self, route: &Route) -> Option<Element> {
         match route {
             Route::Library => {
                 let state = SearchState::from_hash(&self.hash());
@@ -433,6 +483,7 @@ impl SearchUi {
                     self.limit.set(PAGE_SIZE);
                     self.refresh();
                 }
+                None
             }
             Route::Article { .. } => {
                 let query = SearchState::from_hash(&self.hash()).query;
@@ -443,10 +494,12 @@ impl SearchUi {
                     .flatten()
                     .is_some();
                 if !query.trim().is_empty() && !marked {
-                    self.highlight(&query);
+                    self.highlight(&query)
+                } else {
+                    None
                 }
             }
-            Route::NotFound => {}
+            Route::NotFound => None,
         }
     }
 
@@ -617,15 +670,16 @@ impl SearchUi {
         let groups = search_view::facet_groups(&results);
         if facets_later {
             self.pending_facets.replace(Some(groups));
-            if !self.facets_scheduled.replace(true) {
-                if let Some(task) = self.on_facets.get() {
-                    let _ = self
-                        .window
+            if self.facets_timer.get().is_none() {
+                let timer = self.on_facets.get().and_then(|task| {
+                    self.window
                         .set_timeout_with_callback_and_timeout_and_arguments_0(
                             task.as_ref().unchecked_ref(),
                             0,
-                        );
-                }
+                        )
+                        .ok()
+                });
+                self.facets_timer.set(timer);
             }
         } else {
             // Newer than any waiting update.
@@ -1115,15 +1169,12 @@ impl SearchUi {
         true
     }
 
-    /// Wraps the words of the article body that `query` matches in `<mark class="search-hit">`
-    /// and scrolls to the first. Returns how many were marked.
-    fn highlight(&self, query: &str) -> usize {
-        let Some(body) = self.view.query_selector(".article-body").ok().flatten() else {
-            return 0;
-        };
+    /// Wraps the words of the article body that `query` matches in `<mark class="search-hit">`.
+    /// Returns the first, for the router to scroll to.
+    fn highlight(&self, query: &str) -> Option<Element> {
+        let body = self.view.query_selector(".article-body").ok().flatten()?;
         let mut texts = Vec::new();
         collect_text_nodes(&body, &mut texts);
-        let mut marked = 0;
         let mut first: Option<Element> = None;
         for node in texts {
             let text = node.node_value().unwrap_or_default();
@@ -1152,7 +1203,6 @@ impl SearchUi {
                 if first.is_none() {
                     first = Some(mark);
                 }
-                marked += 1;
                 at = end;
             }
             if let Some(rest) = text.get(at..).filter(|rest| !rest.is_empty()) {
@@ -1160,12 +1210,7 @@ impl SearchUi {
             }
             let _ = parent.replace_child(&fragment, &node);
         }
-        if let Some(first) = first {
-            let options = ScrollIntoViewOptions::new();
-            options.set_block(ScrollLogicalPosition::Center);
-            first.scroll_into_view_with_scroll_into_view_options(&options);
-        }
-        marked
+        first
     }
 
     /// Removes the highlights (and the query from the article's URL). Returns whether there were any.
