@@ -443,40 +443,22 @@ pub fn snippet_html(snippet: &Snippet) -> String {
     out
 }
 
-/// A group of facet values as the view shows it: its legend, its key in the URL and its
-/// values, the selected ones and the first others ([`FACET_VALUES_SHOWN`] in all).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FacetGroup {
-    pub legend: &'static str,
-    pub key: &'static str,
-    pub values: Vec<FacetValue>,
-}
+/// A facet value as shown: value, label, count, selected.
+type FacetValue = (String, String, u32, bool);
 
-/// One value of a facet: what it filters on (also its label), its count, whether it is on.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FacetValue {
-    pub value: String,
-    pub count: u32,
-    pub selected: bool,
-}
-
-/// The facets of `results` as shown: publications, tags and years, each group that has values.
-pub fn facet_groups(results: &SearchResults) -> Vec<FacetGroup> {
+/// The facets as groups of checkboxes with counts; the checked ones are the state's filters.
+pub fn facets_html(results: &SearchResults) -> String {
+    let mut out = String::with_capacity(2048);
     let facets = &results.facets;
-    let value = |value: &str, count: u32, selected: bool| FacetValue {
-        value: value.to_string(),
-        count,
-        selected,
-    };
-    let groups = [
+    let groups: [(&str, &str, Vec<FacetValue>); 3] = [
         (
             "Publication",
             "pub",
             facets
                 .publications
                 .iter()
-                .map(|f| value(&f.value, f.count, f.selected))
-                .collect::<Vec<_>>(),
+                .map(|f| (f.value.clone(), f.value.clone(), f.count, f.selected))
+                .collect(),
         ),
         (
             "Tag",
@@ -484,7 +466,7 @@ pub fn facet_groups(results: &SearchResults) -> Vec<FacetGroup> {
             facets
                 .tags
                 .iter()
-                .map(|f| value(&f.value, f.count, f.selected))
+                .map(|f| (f.value.clone(), f.value.clone(), f.count, f.selected))
                 .collect(),
         ),
         (
@@ -493,69 +475,40 @@ pub fn facet_groups(results: &SearchResults) -> Vec<FacetGroup> {
             facets
                 .years
                 .iter()
-                .map(|y| value(&y.year.to_string(), y.count, y.selected))
+                .map(|y| (y.year.to_string(), y.year.to_string(), y.count, y.selected))
                 .collect(),
         ),
     ];
-    groups
-        .into_iter()
-        .filter(|(_, _, values)| !values.is_empty())
-        .map(|(legend, key, values)| {
-            let mut shown = 0;
-            let values = values
-                .into_iter()
-                .filter(|value| {
-                    let show = value.selected || shown < FACET_VALUES_SHOWN;
-                    if show {
-                        shown += 1;
-                    }
-                    show
-                })
-                .collect();
-            FacetGroup {
-                legend,
-                key,
-                values,
+    for (legend, key, values) in groups {
+        if values.is_empty() {
+            continue;
+        }
+        out.push_str("<fieldset class=\"facet\"><legend>");
+        out.push_str(legend);
+        out.push_str("</legend><ul role=\"list\">");
+        let mut shown = 0;
+        for (value, label, count, selected) in values {
+            if !selected && shown >= FACET_VALUES_SHOWN {
+                continue;
             }
-        })
-        .collect()
-}
-
-/// The facets as groups of checkboxes with counts; the checked ones are the state's filters.
-pub fn facets_html(results: &SearchResults) -> String {
-    let mut out = String::with_capacity(2048);
-    for group in facet_groups(results) {
-        push_facet_group(&mut out, &group);
+            shown += 1;
+            out.push_str("<li><label><input type=\"checkbox\" data-facet=\"");
+            out.push_str(key);
+            out.push_str("\" value=\"");
+            push_escaped(&mut out, &value);
+            out.push('"');
+            if selected {
+                out.push_str(" checked");
+            }
+            out.push_str("> <span class=\"facet-value\">");
+            push_escaped(&mut out, &label);
+            out.push_str("</span> <span class=\"facet-count\">");
+            out.push_str(&count.to_string());
+            out.push_str("</span></label></li>");
+        }
+        out.push_str("</ul></fieldset>");
     }
     out
-}
-
-/// One group of [`facets_html`]: a fieldset of checkboxes.
-pub fn push_facet_group(out: &mut String, group: &FacetGroup) {
-    out.push_str("<fieldset class=\"facet\"><legend>");
-    out.push_str(group.legend);
-    out.push_str("</legend><ul role=\"list\">");
-    for value in &group.values {
-        push_facet_value(out, group.key, value);
-    }
-    out.push_str("</ul></fieldset>");
-}
-
-/// One value of a facet group: a list item with its checkbox, label and count.
-pub fn push_facet_value(out: &mut String, key: &str, value: &FacetValue) {
-    out.push_str("<li><label><input type=\"checkbox\" data-facet=\"");
-    push_escaped(out, key);
-    out.push_str("\" value=\"");
-    push_escaped(out, &value.value);
-    out.push('"');
-    if value.selected {
-        out.push_str(" checked");
-    }
-    out.push_str("> <span class=\"facet-value\">");
-    push_escaped(out, &value.value);
-    out.push_str("</span> <span class=\"facet-count\">");
-    out.push_str(&value.count.to_string());
-    out.push_str("</span></label></li>");
 }
 
 /// Byte ranges of the words of `text` that `query` matches, as search matches them:

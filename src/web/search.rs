@@ -12,9 +12,8 @@
 //! Every keystroke shows its results in its own frame, so that frame must stay short
 //! (issue 6: no task over 50 ms while typing). A page of results is updated in place: an
 //! article still in the results keeps its element, and only what differs (its place, its
-//! link's query, its snippet) is written; facets likewise keep the values still shown and
-//! change their counts. The facets of a keystroke follow in a task of their own, right
-//! after the frame with its results. Once the library is idle, one search is run and its
+//! link's query, its snippet) is written. The facets of a keystroke follow in a task of
+//! their own, right after the frame with its results, and only when they changed. Once the library is idle, one search is run and its
 //! markup written unseen ([`SearchUi::warm_up`]), so the first keystroke does not pay for
 //! compiling the search's WebAssembly.
 //!
@@ -31,8 +30,7 @@
 
 use crate::catalog::{ArticleId, Catalog};
 use crate::render::search_view::{
-    self, FacetGroup, ListedCard, SearchState, CARDS_PER_SLICE, FIRST_CARDS, MORE_BUTTON_HTML,
-    PAGE_SIZE,
+    self, ListedCard, SearchState, CARDS_PER_SLICE, FIRST_CARDS, MORE_BUTTON_HTML, PAGE_SIZE,
 };
 use crate::render::views::{self, ReadingMarks, Route};
 use crate::search::{CachedTexts, SearchOptions, SearchResults, TextCache};
@@ -110,14 +108,14 @@ pub struct SearchUi {
     /// The page of results on the page, as the last search drew it: the next one updates
     /// it in place (see [`SearchUi::show_page`]).
     shown: RefCell<Option<ShownPage>>,
-    /// The facets on the page, as last drawn, to update their counts in place.
-    shown_facets: RefCell<Option<ShownFacets>>,
+    /// The facets on the page and their markup, written again only when it changes.
+    shown_facets: RefCell<Option<(Element, String)>>,
     /// The status line on the page and its markup, written again only when it changes.
     shown_status: RefCell<Option<(Element, String)>>,
     /// The warm-up search, run when the page is first idle (see [`SearchUi::warm_up`]).
     on_idle: OnceCell<Closure<dyn FnMut()>>,
     /// Facets of the latest keystroke's search, waiting for their task.
-    pending_facets: RefCell<Option<Vec<FacetGroup>>>,
+    pending_facets: RefCell<Option<String>>,
     on_facets: OnceCell<Closure<dyn FnMut()>>,
     /// The timer of the facets' task, while one is waiting.
     facets_timer: Cell<Option<i32>>,
@@ -166,13 +164,6 @@ struct ShownItem {
     href: String,
     snippet_html: Option<String>,
     mark: Option<(&'static str, String)>,
-}
-
-/// The facets on the page and the values they were drawn with, in the order of the page.
-struct ShownFacets {
-    /// The `.search-facets` element that holds them.
-    holder: Element,
-    groups: Vec<FacetGroup>,
 }
 
 /// The rest of a list being drawn: a long library is written a screenful at once and the
@@ -229,9 +220,9 @@ impl SearchUi {
                 Closure::<dyn FnMut()>::new(move || {
                     if let Some(ui) = weak.upgrade() {
                         ui.facets_timer.set(None);
-                        let groups = ui.pending_facets.take();
-                        if let (Some(groups), Some(holder)) = (groups, ui.part("search-facets")) {
-                            ui.show_facets(&holder, groups);
+                        let html = ui.pending_facets.take();
+                        if let (Some(html), Some(holder)) = (html, ui.part("search-facets")) {
+                            ui.show_facets(&holder, html);
                         }
                     }
                 })
@@ -404,7 +395,7 @@ impl SearchUi {
     }
 
     /// Runs a search for a word of the newest article's title and writes, without showing
-    /// them, the markup of its results, count and facets, and parses it. The browser
+    /// them, the markup of its results, and parses it. The browser
     /// compiles a WebAssembly function the first time it runs, and the first search also
     /// grows the module's memory: done while the reader looks at the library, that work
     /// leaves the first keystroke, which otherwise pays it in its frame. A word, not a
@@ -430,7 +421,7 @@ impl SearchUi {
         let results = run_in(&self.catalog, &state.query, &state.options(PAGE_SIZE));
         let marks = ReadingMarks::default();
         let total = results.total.to_string();
-        let mut html = search_view::status_html(&state, &results);
+        let mut html = String::new();
         for (position, card) in (1..).zip(&search_view::result_cards(&results)) {
             search_view::push_item(
                 &mut html,
@@ -441,9 +432,6 @@ impl SearchUi {
                 position,
                 &total,
             );
-        }
-        for group in search_view::facet_groups(&results) {
-            search_view::push_facet_group(&mut html, &group);
         }
         drop(trusted_html::fragment(&self.document, &html));
         self.warm_up_fonts();
@@ -667,9 +655,9 @@ impl SearchUi {
             }
         }
         self.show_status(&status, &search_view::status_html(&state, &results));
-        let groups = search_view::facet_groups(&results);
+        let facets_html = search_view::facets_html(&results);
         if facets_later {
-            self.pending_facets.replace(Some(groups));
+            self.pending_facets.replace(Some(facets_html));
             if self.facets_timer.get().is_none() {
                 let timer = self.on_facets.get().and_then(|task| {
                     self.window
@@ -684,7 +672,7 @@ impl SearchUi {
         } else {
             // Newer than any waiting update.
             self.pending_facets.replace(None);
-            self.show_facets(&facets, groups);
+            self.show_facets(&facets, facets_html);
         }
         if let Some(select) = self
             .view
@@ -767,7 +755,7 @@ impl SearchUi {
         // Nothing queued belongs to this page: a page is drawn whole.
         self.pending.replace(None);
         let mut old = std::mem::take(&mut page.items);
-        let mut items: Vec<Option<ShownItem>> = Vec::with_capacity(cards.len());
+        // Items drawn anew: their places in `page.items`, their markup parsed together.
         let mut fresh = Vec::new();
         let mut fresh_html = String::new();
         let set_size_text = total.to_string();
@@ -796,7 +784,7 @@ impl SearchUi {
                     href,
                     card.snippet_html.as_deref(),
                 );
-                items.push(Some(item));
+                page.items.push(item);
             } else {
                 search_view::push_item(
                     &mut fresh_html,
@@ -807,8 +795,10 @@ impl SearchUi {
                     position,
                     &set_size_text,
                 );
-                fresh.push(ShownItem {
+                fresh.push(page.items.len());
+                page.items.push(ShownItem {
                     id: card.id,
+                    // Until its own element is parsed, below.
                     element: page.part.clone(),
                     position,
                     set_size: total,
@@ -816,7 +806,6 @@ impl SearchUi {
                     snippet_html: card.snippet_html.clone(),
                     mark,
                 });
-                items.push(None);
             }
         }
         // The articles that left the results go first, so that the others move less.
@@ -828,17 +817,12 @@ impl SearchUi {
                 return;
             };
             let parsed = nodes.children();
-            for (i, item) in fresh.iter_mut().enumerate() {
-                if let Some(element) = parsed.item(i as u32) {
+            for (n, at) in (0..).zip(fresh) {
+                if let (Some(element), Some(item)) = (parsed.item(n), page.items.get_mut(at)) {
                     item.element = element;
                 }
             }
-            let mut fresh = fresh.into_iter();
-            for slot in items.iter_mut().filter(|slot| slot.is_none()) {
-                *slot = fresh.next();
-            }
         }
-        page.items = items.into_iter().flatten().collect();
         let elements: Vec<&Element> = page.items.iter().map(|item| &item.element).collect();
         arrange(&self.document, &page.part, &elements);
         // Right after the list when there is one (not looked up: the results box may
@@ -849,7 +833,9 @@ impl SearchUi {
             .filter(|next| next.class_list().contains("search-more"));
         match (more, button) {
             (true, None) => {
-                let _ = trusted_html::insert_html_after(&page.list, MORE_BUTTON_HTML);
+                if let Ok(nodes) = trusted_html::fragment(&self.document, MORE_BUTTON_HTML) {
+                    let _ = results_box.insert_before(&nodes, page.list.next_sibling().as_ref());
+                }
             }
             (false, Some(button)) => button.remove(),
             _ => {}
@@ -869,48 +855,17 @@ impl SearchUi {
         }
     }
 
-    /// Shows the facets' `groups` in `holder`. When the same groups are on the page, each
-    /// is updated in place like a page of results: a value still shown keeps its element
-    /// (and the focus, when it has it), and only its count or check changes.
-    fn show_facets(&self, holder: &Element, groups: Vec<FacetGroup>) {
-        let shown = self.shown_facets.take().filter(|shown| {
-            shown.holder.is_same_node(Some(holder))
-                && holder.child_element_count() as usize == shown.groups.len()
-                && shown
-                    .groups
-                    .iter()
-                    .map(|group| group.key)
-                    .eq(groups.iter().map(|group| group.key))
-        });
-        let Some(shown) = shown else {
-            let mut html = String::with_capacity(2048);
-            for group in &groups {
-                search_view::push_facet_group(&mut html, group);
-            }
+    /// Writes the facets' markup into `holder` when it says something new (as the query
+    /// narrows, a keystroke often leaves them as they were).
+    fn show_facets(&self, holder: &Element, html: String) {
+        let mut shown = self.shown_facets.borrow_mut();
+        let same = shown
+            .as_ref()
+            .is_some_and(|(element, text)| element.is_same_node(Some(holder)) && *text == html);
+        if !same {
             let _ = trusted_html::set_html(holder, &html);
-            self.shown_facets.replace(Some(ShownFacets {
-                holder: holder.clone(),
-                groups,
-            }));
-            return;
-        };
-        let fieldsets = holder.children();
-        for (i, (group, before)) in groups.iter().zip(&shown.groups).enumerate() {
-            if group == before {
-                continue;
-            }
-            let Some(list) = fieldsets
-                .item(i as u32)
-                .and_then(|fieldset| fieldset.query_selector("ul").ok().flatten())
-            else {
-                continue;
-            };
-            update_facet_group(&self.document, &list, group, before);
+            *shown = Some((holder.clone(), html));
         }
-        self.shown_facets.replace(Some(ShownFacets {
-            holder: holder.clone(),
-            groups,
-        }));
     }
 
     /// "Show more": appends the next page of results under the `shown` ones already on the
@@ -1283,75 +1238,6 @@ impl ShownItem {
             }
         }
     }
-}
-
-/// Updates the facet values of one group in `list` (its `<ul>`), drawn as `before`, to
-/// `group`: values keep their items, new ones are parsed together, then all are put in order.
-fn update_facet_group(
-    document: &Document,
-    list: &Element,
-    group: &FacetGroup,
-    before: &FacetGroup,
-) {
-    let items = list.children();
-    let mut old: Vec<(usize, Element)> = before
-        .values
-        .iter()
-        .enumerate()
-        .filter_map(|(i, _)| Some((i, items.item(i as u32)?)))
-        .collect();
-    let mut wanted: Vec<Option<Element>> = Vec::with_capacity(group.values.len());
-    let mut fresh_html = String::new();
-    for value in &group.values {
-        let kept = before
-            .values
-            .iter()
-            .position(|shown| shown.value == value.value)
-            .and_then(|at| {
-                let slot = old.iter().position(|(i, _)| *i == at)?;
-                Some((at, old.swap_remove(slot).1))
-            });
-        match kept {
-            Some((at, item)) => {
-                let shown = before.values.get(at);
-                if shown.is_some_and(|shown| shown.count != value.count) {
-                    if let Some(count) = item.query_selector(".facet-count").ok().flatten() {
-                        count.set_text_content(Some(&value.count.to_string()));
-                    }
-                }
-                if shown.is_some_and(|shown| shown.selected != value.selected) {
-                    if let Some(input) = item
-                        .query_selector("input")
-                        .ok()
-                        .flatten()
-                        .and_then(|input| input.dyn_into::<HtmlInputElement>().ok())
-                    {
-                        input.set_checked(value.selected);
-                        let _ = input.toggle_attribute_with_force("checked", value.selected);
-                    }
-                }
-                wanted.push(Some(item));
-            }
-            None => {
-                search_view::push_facet_value(&mut fresh_html, group.key, value);
-                wanted.push(None);
-            }
-        }
-    }
-    for (_, item) in &old {
-        item.remove();
-    }
-    if !fresh_html.is_empty() {
-        let Ok(nodes) = trusted_html::fragment(document, &fresh_html) else {
-            return;
-        };
-        let parsed = nodes.children();
-        for (next, slot) in (0..).zip(wanted.iter_mut().filter(|slot| slot.is_none())) {
-            *slot = parsed.item(next);
-        }
-    }
-    let wanted: Vec<Element> = wanted.into_iter().flatten().collect();
-    arrange(document, list, &wanted.iter().collect::<Vec<_>>());
 }
 
 /// Makes `wanted` the children of `parent`, in this order, moving as few as this simple
