@@ -46,8 +46,13 @@ async function tasksSince(page, since) {
   );
 }
 
-/// One interaction, `runs` times, each in a fresh viewer at `url`.
-async function measure(browser, url, runs, interact) {
+/// Fresh viewers per interaction, at least: a long task in one run of three said little
+/// either way on a machine this noisy (BENCHMARKS.md). About 5 s a run at 1,000 articles.
+export const MIN_RUNS = 8;
+
+/// One interaction, `runs` times (at least MIN_RUNS), each in a fresh viewer at `url`.
+async function measure(browser, url, asked, interact) {
+  const runs = Math.max(asked, MIN_RUNS);
   const perRun = [];
   for (let run = 0; run < runs; run++) {
     const { context, page } = await readyViewer(browser, url);
@@ -140,14 +145,19 @@ export function interactionReport(interactions) {
 // Run on its own, for working on the viewer's interactions (the suite's figures come from
 // bench.mjs):
 //
-//   node tests/bench/longtasks.mjs URL [--open | --type] [--runs N] [--trace] [--over MS]
+//   node tests/bench/longtasks.mjs URL [--open | --type] [--runs N] [--trace [--cpu] [--over MS]]
 //
 // URL is a served site's `#/` (e.g. `cargo xtask serve`, or a corpus site of the bench).
 // --open clicks the seed article's card, --type types the suite's query (both by default).
-// --trace records a Chromium trace of each run instead of counting with the Long Tasks
-// API, and lists every main-thread task over --over ms (default 30) with where its time
-// went (self time by trace event: script, style, layout, paint, …), and the longest task.
-// Tracing slows the page a little, so its figures are for attribution, not for the target.
+// Without --trace it counts long tasks with the Long Tasks API as the suite does (at least
+// MIN_RUNS runs). --trace records a Chromium trace of each run instead and prints, per run,
+// the longest task in wall time and in CPU time (a busy machine stretches wall time, not
+// CPU time) and the CPU of the frames that ran a script; with --over MS, every main-thread
+// task longer than that, with where its time went (self time by trace event: script,
+// style, layout, paint, …; CPU time with --cpu), how many elements it restyled and how
+// many layout objects it laid out. Tracing slows the page a little, so its figures are
+// for attribution, not for the target. TRACE_MORE=cat1,cat2 adds trace categories
+// (fonts, v8.wasm, …).
 
 /// The suite's interactions, as xtask/src/bench.rs configures them.
 const SEED_TITLE = 'Beijing to maintain strategic partnership with Russia';
