@@ -394,12 +394,13 @@ impl SearchUi {
         self.warm_up_handle.set(handle);
     }
 
-    /// Runs a search for a word of the newest article's title and writes, without showing
-    /// them, the markup of its results, and parses it. The browser
-    /// compiles a WebAssembly function the first time it runs, and the first search also
-    /// grows the module's memory: done while the reader looks at the library, that work
-    /// leaves the first keystroke, which otherwise pays it in its frame. A word, not a
-    /// letter, so that the search is as short as a typed one even in a large library.
+    /// Runs a search for a word of the newest article's title, writes the markup of its
+    /// results without showing it and parses it, then warms the fonts of an article page
+    /// ([`SearchUi::warm_up_fonts`]). The browser compiles a WebAssembly function the
+    /// first time it runs, and the first search also grows the module's memory: done while
+    /// the reader looks at the library, that work leaves the first keystroke, which
+    /// otherwise pays it in its frame. A word, not a letter, so that the search is as short
+    /// as a typed one even in a large library.
     fn warm_up(&self) {
         self.warm_up_handle.set(None);
         if WARM.with(|warm| warm.replace(true)) {
