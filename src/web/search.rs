@@ -36,7 +36,7 @@ use crate::render::views::{self, ReadingMarks, Route};
 use crate::search::{CachedTexts, SearchOptions, SearchResults, TextCache};
 use crate::web::app::catalog;
 use crate::web::dom::EventListener;
-use crate::web::trusted_html;
+use crate::web::{trusted_html, view};
 use std::cell::{Cell, OnceCell, RefCell};
 use std::rc::{Rc, Weak};
 use wasm_bindgen::closure::Closure;
@@ -80,6 +80,9 @@ const RETIRE_SLICE_MS: f64 = 8.0;
 /// Where the browser has no idle callbacks, the warm-up search runs this long after the
 /// library is drawn (its first slices are in by then).
 const WARM_UP_DELAY_MS: i32 = 300;
+
+/// The longest article (in reading minutes) that the warm-up builds: a few milliseconds.
+const WARM_UP_MAX_MINUTES: u32 = 10;
 
 /// The search of one viewer.
 pub struct SearchUi {
@@ -435,7 +438,18 @@ impl SearchUi {
             );
         }
         drop(trusted_html::fragment(&self.document, &html));
+        self.warm_up_article();
         self.warm_up_fonts();
+    }
+
+    /// Builds the newest article's page, unseen and not kept, when it is short: opening
+    /// an article then finds the renderer's WebAssembly compiled. A long article is left
+    /// alone, as building it could itself be a long task.
+    fn warm_up_article(&self) {
+        let newest = self.catalog.listed().next();
+        if let Some(entry) = newest.filter(|entry| entry.reading_minutes <= WARM_UP_MAX_MINUTES) {
+            drop(view::article_element(&self.document, &self.catalog, entry));
+        }
     }
 
     /// Lays out [`views::TYPE_SPECIMEN_HTML`] in the view and removes it, in this task:
