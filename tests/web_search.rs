@@ -565,6 +565,227 @@ async fn show_more_appends_to_the_results_on_the_page() {
     sleep(20).await;
 }
 
+/// The list item holding the card of `slug`, if it is listed.
+fn item_of(root: &Element, slug: &str) -> Option<Element> {
+    let items = root
+        .query_selector_all(".search-results .library .library-item")
+        .expect("selector");
+    (0..items.length())
+        .filter_map(|i| items.item(i))
+        .filter_map(|node| node.dyn_into::<Element>().ok())
+        .find(|item| {
+            item.query_selector(".card")
+                .ok()
+                .flatten()
+                .and_then(|card| card.get_attribute("data-slug"))
+                .as_deref()
+                == Some(slug)
+        })
+}
+
+#[wasm_bindgen_test]
+async fn typing_updates_the_results_in_place() {
+    web::init();
+    window().location().set_hash("#/").expect("set hash");
+    sleep(20).await;
+    let root = fresh_container();
+    let id = app::mount_catalog(&root, long_catalog(300)).expect("mount");
+    let input = search_box(&root);
+    type_into(&input, "harbour").await;
+    assert!(wait_until(|| listed(&root).len() == 20).await);
+    let first = listed(&root);
+    let items: Vec<Element> = first
+        .iter()
+        .map(|slug| item_of(&root, slug).expect("an item"))
+        .collect();
+    let year = first[3]
+        .trim_start_matches("long-")
+        .parse::<i32>()
+        .expect("a number")
+        + 1800;
+    assert!(
+        wait_until(|| facet(&root, "year", &year.to_string()).is_some()).await,
+        "the facets follow the results"
+    );
+
+    type_into(&input, " log").await;
+    let links_follow = || {
+        root.query_selector_all(".search-results .card-title a")
+            .map(|links| {
+                links.length() == 20
+                    && (0..links.length()).all(|i| {
+                        links
+                            .item(i)
+                            .and_then(|link| link.dyn_into::<Element>().ok())
+                            .and_then(|link| link.get_attribute("href"))
+                            .is_some_and(|href| href.ends_with("?q=harbour%20log"))
+                    })
+            })
+            .unwrap_or(false)
+    };
+    assert!(
+        wait_until(links_follow).await,
+        "every link carries the new query"
+    );
+    for (slug, item) in first.iter().zip(&items) {
+        if let Some(now) = item_of(&root, slug) {
+            assert!(
+                now.is_same_node(Some(item)),
+                "{slug} stays in the results, and keeps its element"
+            );
+        }
+    }
+    assert_eq!(
+        facet(&root, "year", &year.to_string())
+            .as_ref()
+            .and_then(facet_count)
+            .as_deref(),
+        Some("1")
+    );
+
+    // Fewer results: the ones that stay keep their elements, the others go, and the
+    // page is whole, so "Show more" goes too.
+    let before = listed(&root);
+    type_into(&input, " 29").await;
+    let narrowed = || {
+        let now = listed(&root);
+        !now.is_empty()
+            && now.len() < 20
+            && now.iter().all(|slug| {
+                item_of(&root, slug)
+                    .and_then(|item| item.query_selector(".card-title a").ok().flatten())
+                    .and_then(|link| link.get_attribute("href"))
+                    .is_some_and(|href| href.ends_with("?q=harbour%20log%2029"))
+            })
+    };
+    assert!(wait_until(narrowed).await, "{:?}", listed(&root));
+    let kept = listed(&root);
+    assert!(
+        kept.iter().any(|slug| before.contains(slug)),
+        "some results stay: {kept:?}"
+    );
+    // The facets follow in their own task: one year per result (each has its own).
+    let years_follow = || {
+        let shown = root
+            .query_selector_all("input[data-facet='year']")
+            .map(|found| found.length() as usize)
+            .unwrap_or(0);
+        shown == kept.len()
+            && kept.iter().all(|slug| {
+                let number: i32 = slug.trim_start_matches("long-").parse().unwrap_or(-1);
+                facet(&root, "year", &(number + 1800).to_string()).is_some()
+            })
+    };
+    assert!(
+        wait_until(years_follow).await,
+        "the facets follow the results"
+    );
+    assert!(root
+        .query_selector(".search-more")
+        .expect("selector")
+        .is_none());
+    let kept_items: Vec<Element> = kept
+        .iter()
+        .map(|slug| item_of(&root, slug).expect("an item"))
+        .collect();
+
+    // Another order of the same results: the items move, each saying its new place.
+    let sort: HtmlSelectElement = root
+        .query_selector("select#folio-sort")
+        .expect("selector")
+        .expect("a sort select")
+        .dyn_into()
+        .expect("a select");
+    sort.set_value("oldest");
+    let init = EventInit::new();
+    init.set_bubbles(true);
+    sort.dispatch_event(&Event::new_with_event_init_dict("change", &init).expect("event"))
+        .expect("dispatch");
+    let mut oldest = kept.clone();
+    oldest.sort();
+    assert_ne!(oldest, kept, "the test needs an order that changes");
+    assert!(
+        wait_until(|| listed(&root) == oldest).await,
+        "{:?}",
+        listed(&root)
+    );
+    for (slug, item) in kept.iter().zip(&kept_items) {
+        assert!(
+            item_of(&root, slug).is_some_and(|now| now.is_same_node(Some(item))),
+            "{slug} moved, not drawn again"
+        );
+    }
+    let places = root
+        .query_selector_all(".search-results [role='listitem']")
+        .expect("selector");
+    assert_eq!(
+        places.length() as usize,
+        kept.len(),
+        "no item is left behind"
+    );
+    let set_size = kept.len().to_string();
+    for i in 0..places.length() {
+        let item: Element = places.item(i).expect("item").dyn_into().expect("element");
+        assert_eq!(
+            item.get_attribute("aria-posinset"),
+            Some((i + 1).to_string())
+        );
+        assert_eq!(
+            item.get_attribute("aria-setsize").as_deref(),
+            Some(set_size.as_str())
+        );
+    }
+    app::unmount(id);
+    root.remove();
+    window().location().set_hash("#/").expect("set hash");
+    sleep(20).await;
+}
+
+#[wasm_bindgen_test]
+async fn an_article_opened_from_a_result_scrolls_to_its_first_match() {
+    use folio::catalog::{Catalog, Source};
+    use std::borrow::Cow;
+    web::init();
+    window().location().set_hash("#/").expect("set hash");
+    sleep(20).await;
+    let filler = "Plain words, nothing to find here.\n\n".repeat(400);
+    let text = format!("---\ntitle: Far down\n---\n\n{filler}The zephyrine sentence.\n");
+    let catalog = Catalog::from_sources(vec![Source {
+        path: Cow::Borrowed("articles/far.md"),
+        slug: Cow::Borrowed("far"),
+        bytes: Cow::Owned(text.into_bytes()),
+    }]);
+    let root = fresh_container();
+    let id = app::mount_catalog(&root, std::rc::Rc::new(catalog)).expect("mount");
+    window()
+        .location()
+        .set_hash("#/a/far?q=zephyrine")
+        .expect("set hash");
+    let height = window()
+        .inner_height()
+        .ok()
+        .and_then(|h| h.as_f64())
+        .unwrap_or(0.0);
+    let in_view = || {
+        root.query_selector(".article-body mark.search-hit")
+            .ok()
+            .flatten()
+            .is_some_and(|mark| {
+                let rect = mark.get_bounding_client_rect();
+                rect.top() >= 0.0 && rect.bottom() <= height
+            })
+    };
+    assert!(
+        wait_until(in_view).await,
+        "the first match, far down the article, is on the screen"
+    );
+    app::unmount(id);
+    root.remove();
+    window().location().set_hash("#/").expect("set hash");
+    window().scroll_to_with_x_and_y(0.0, 0.0);
+    sleep(20).await;
+}
+
 #[wasm_bindgen_test]
 async fn two_viewers_on_a_page_have_their_own_ids_and_searches() {
     let (first_root, first) = mount_at("#/").await;

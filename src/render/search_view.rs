@@ -221,24 +221,39 @@ pub fn push_cards(
     });
     let set_size = set_size.to_string();
     for (position, card) in (first_position..).zip(cards) {
-        let Some(entry) = catalog.entry(card.id) else {
-            continue;
-        };
-        out.push_str("<div class=\"library-item\" role=\"listitem\" aria-posinset=\"");
-        out.push_str(&position.to_string());
-        out.push_str("\" aria-setsize=\"");
-        out.push_str(&set_size);
-        out.push_str("\">");
-        let href = state.article_href(&entry.slug);
-        views::push_card(
-            out,
-            entry,
-            &href,
-            card.snippet_html.as_deref(),
-            marks.get(&entry.slug),
-        );
-        out.push_str("</div>");
+        push_item(out, catalog, state, card, marks, position, &set_size);
     }
+    out.push_str("</div>");
+}
+
+/// Writes one item of a list (its card inside a `role="listitem"` that says its place):
+/// what [`push_cards`] writes for each card, and what the web layer adds alone when a
+/// list is updated in place. Writes nothing for an article the catalog does not have.
+pub fn push_item(
+    out: &mut String,
+    catalog: &Catalog,
+    state: &SearchState,
+    card: &ListedCard,
+    marks: &ReadingMarks,
+    position: usize,
+    set_size: &str,
+) {
+    let Some(entry) = catalog.entry(card.id) else {
+        return;
+    };
+    out.push_str("<div class=\"library-item\" role=\"listitem\" aria-posinset=\"");
+    out.push_str(&position.to_string());
+    out.push_str("\" aria-setsize=\"");
+    out.push_str(set_size);
+    out.push_str("\">");
+    let href = state.article_href(&entry.slug);
+    views::push_card(
+        out,
+        entry,
+        &href,
+        card.snippet_html.as_deref(),
+        marks.get(&entry.slug),
+    );
     out.push_str("</div>");
 }
 

@@ -346,6 +346,15 @@ fn push_neighbour(out: &mut String, class: &str, label: &str, entry: &Entry) {
     out.push_str("</span></a></li>");
 }
 
+/// A hidden sample of an article page's text styles, with no article text: the web layer
+/// lays it out once while the library is idle and removes it in the same task, so that the
+/// browser has looked up the fonts and sizes an article uses before one is opened (on
+/// Linux each new font and size costs a round trip to the browser process, which otherwise
+/// falls into the frame that shows the article). It uses the page's own classes, so it
+/// follows the style sheet and the reader's settings; it has no ids, no `.toc` (which the
+/// style sheet's `:has()` rules look for) and no links to follow.
+pub const TYPE_SPECIMEN_HTML: &str = "<div class=\"type-specimen\" aria-hidden=\"true\"><article class=\"article\"><header class=\"article-header\"><h1>Ag</h1><p class=\"authors\">Ag</p><p class=\"byline\">Ag <time>Ag</time></p></header><div class=\"article-body\"><p>Ag <em>Ag</em> <strong>Ag</strong> <code>Ag</code> <a>Ag</a></p><h2>Ag</h2><h3>Ag</h3><blockquote><p>Ag</p></blockquote><ul><li>Ag</li></ul><pre><code>Ag</code></pre></div><footer class=\"article-footer\"><p class=\"back\"><a>Ag</a></p></footer></article></div>";
+
 /// The view for a route that names nothing.
 pub fn not_found_view() -> String {
     String::from(

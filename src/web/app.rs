@@ -21,10 +21,14 @@ use crate::web::error::message_of;
 use crate::web::reader::Reader;
 use crate::web::search::SearchUi;
 use crate::web::{trusted_html, view};
-use std::cell::{Cell, RefCell};
+use std::cell::{Cell, OnceCell, RefCell};
 use std::rc::Rc;
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{Document, Element, Event, FocusOptions, HtmlElement, Window};
+use web_sys::{
+    Document, Element, Event, FocusOptions, HtmlElement, ScrollIntoViewOptions,
+    ScrollLogicalPosition, Window,
+};
 
 thread_local! {
     /// The bundled catalog, built once on first use.
@@ -66,6 +70,14 @@ struct Shared {
     reader: Rc<Reader>,
     /// The library's search and the highlight of a search in an article.
     search: Rc<SearchUi>,
+    /// A new view waits for this animation frame to be scrolled to and focused
+    /// (see [`Shared::show`]): to its top, or to an element of it (the first match of
+    /// a search), and to its heading.
+    top_frame: Cell<Option<i32>>,
+    on_top_frame: OnceCell<Closure<dyn FnMut()>>,
+    frame_scrolls_to_top: Cell<bool>,
+    frame_reveals: RefCell<Option<Element>>,
+    frame_focuses: Cell<bool>,
 }
 
 /// Mounts a viewer into `root`, replacing its children (and any viewer already there).
@@ -204,7 +216,22 @@ impl App {
             library_card: RefCell::new(None),
             reader,
             search,
+            top_frame: Cell::new(None),
+            on_top_frame: OnceCell::new(),
+            frame_scrolls_to_top: Cell::new(false),
+            frame_reveals: RefCell::new(None),
+            frame_focuses: Cell::new(false),
         });
+        let on_top_frame = {
+            let shared = Rc::downgrade(&shared);
+            Closure::<dyn FnMut()>::new(move || {
+                if let Some(shared) = shared.upgrade() {
+                    shared.top_frame.set(None);
+                    shared.settle_view();
+                }
+            })
+        };
+        let _ = shared.on_top_frame.set(on_top_frame);
 
         let on_hash_change = {
             let shared = Rc::downgrade(&shared);
@@ -240,6 +267,15 @@ impl App {
     }
 }
 
+impl Drop for Shared {
+    fn drop(&mut self) {
+        // The frame would call a closure that is about to be freed.
+        if let Some(frame) = self.top_frame.take() {
+            let _ = self.window.cancel_animation_frame(frame);
+        }
+    }
+}
+
 impl Shared {
     /// Shows the view the location names; errors become the error view.
     fn follow_location(&self, route_changed: bool) {
@@ -251,7 +287,13 @@ impl Shared {
             None => return,
         };
         match self.show(route.clone(), route_changed) {
-            Ok(()) => self.search.after_route(&route),
+            Ok(()) => {
+                if let Some(first_match) = self.search.after_route(&route) {
+                    // Where the article opens: at its first match rather than its top.
+                    self.frame_reveals.replace(Some(first_match));
+                    self.settle_next_frame();
+                }
+            }
             Err(thrown) => self.show_error(&thrown),
         }
     }
@@ -265,6 +307,13 @@ impl Shared {
     }
 
     fn show(&self, route: Route, move_focus: bool) -> Result<(), JsValue> {
+        // A scroll or focus waiting for an earlier view is overtaken by this one.
+        if let Some(frame) = self.top_frame.take() {
+            let _ = self.window.cancel_animation_frame(frame);
+        }
+        self.frame_scrolls_to_top.set(false);
+        self.frame_reveals.replace(None);
+        self.frame_focuses.set(false);
         let previous = self.current.replace(Some(route.clone()));
         let same_page = match (&previous, &route) {
             (Some(Route::Article { slug: before, .. }), Route::Article { slug: after, .. }) => {
@@ -334,12 +383,54 @@ impl Shared {
                     if !revealed {
                         self.window.scroll_to_with_x_and_y(0.0, y);
                     }
+                    self.focus_main_heading();
                 }
-                None => self.root.scroll_into_view(),
+                // At the top of the new view, focused on its heading. Both need the view
+                // laid out (focusing lays out the page): done in the next frame, whose
+                // layout it then is, so that this task builds the view and the frame lays
+                // it out and paints it (one task doing both is what made opening an
+                // article a long task), with nothing drawn in between.
+                None => {
+                    self.frame_scrolls_to_top.set(true);
+                    self.frame_focuses.set(true);
+                    self.settle_next_frame();
+                }
             }
-            self.focus_main_heading();
         }
         Ok(())
+    }
+
+    /// Does what [`Shared::settle_view`] is asked to at the next animation frame (at once
+    /// where there are no animation frames).
+    fn settle_next_frame(&self) {
+        if self.top_frame.get().is_some() {
+            return;
+        }
+        let requested = self.on_top_frame.get().map(|frame| {
+            self.window
+                .request_animation_frame(frame.as_ref().unchecked_ref())
+        });
+        match requested {
+            Some(Ok(frame)) => self.top_frame.set(Some(frame)),
+            _ => self.settle_view(),
+        }
+    }
+
+    /// Scrolls to the element waiting to be revealed, or else to the viewer's top when
+    /// asked, and focuses the view's heading when asked.
+    fn settle_view(&self) {
+        if let Some(element) = self.frame_reveals.take() {
+            let options = ScrollIntoViewOptions::new();
+            options.set_block(ScrollLogicalPosition::Center);
+            element.scroll_into_view_with_scroll_into_view_options(&options);
+            self.frame_scrolls_to_top.set(false);
+        }
+        if self.frame_scrolls_to_top.replace(false) {
+            self.root.scroll_into_view();
+        }
+        if self.frame_focuses.replace(false) {
+            self.focus_main_heading();
+        }
     }
 
     /// Moves focus to the view's `h1` without scrolling past the masthead.

@@ -64,6 +64,9 @@ pub struct Reader {
     /// The pending trailing save of the scroll position.
     save_timer: Cell<Option<i32>>,
     save_callback: RefCell<Option<Closure<dyn FnMut()>>>,
+    /// The progress of an article just opened waits for this animation frame.
+    progress_frame: Cell<Option<i32>>,
+    progress_callback: RefCell<Option<Closure<dyn FnMut()>>>,
 }
 
 /// What an open article needs while it is read.
@@ -86,6 +89,9 @@ impl Drop for Reader {
         // The timer would call a closure that is about to be freed.
         if let Some(timer) = self.save_timer.take() {
             self.window.clear_timeout_with_handle(timer);
+        }
+        if let Some(frame) = self.progress_frame.take() {
+            let _ = self.window.cancel_animation_frame(frame);
         }
     }
 }
@@ -156,8 +162,20 @@ impl Reader {
             page: RefCell::new(None),
             save_timer: Cell::new(None),
             save_callback: RefCell::new(None),
+            progress_frame: Cell::new(None),
+            progress_callback: RefCell::new(None),
         });
         reader.apply_prefs();
+        let weak = Rc::downgrade(&reader);
+        reader
+            .progress_callback
+            .replace(Some(Closure::<dyn FnMut()>::new(move || {
+                if let Some(reader) = weak.upgrade() {
+                    if reader.progress_frame.take().is_some() {
+                        reader.update_progress();
+                    }
+                }
+            })));
         let weak = Rc::downgrade(&reader);
         reader
             .save_callback
@@ -359,7 +377,26 @@ impl Reader {
             observer,
             _observer_callback: callback,
         }));
-        self.update_progress();
+        // Measuring the article needs it laid out: in the next frame, which lays it out
+        // anyway, rather than forcing a layout into the task that builds it. Until then
+        // the bar shows the top, where an article opens.
+        let _ = self.progress.set_attribute("value", "0");
+        self.update_progress_next_frame();
+    }
+
+    fn update_progress_next_frame(&self) {
+        if self.progress_frame.get().is_some() {
+            return;
+        }
+        let callback = self.progress_callback.borrow();
+        let requested = callback.as_ref().map(|callback| {
+            self.window
+                .request_animation_frame(callback.as_ref().unchecked_ref())
+        });
+        match requested {
+            Some(Ok(frame)) => self.progress_frame.set(Some(frame)),
+            _ => self.update_progress(),
+        }
     }
 
     /// Adds a copy-link anchor to every heading of the body that has an id; returns the

@@ -9,6 +9,14 @@
 //! entry, so back and forward step through them. The HTML comes from
 //! [`crate::render::search_view`], which escapes every article string.
 //!
+//! Every keystroke shows its results in its own frame, so that frame must stay short
+//! (issue 6: no task over 50 ms while typing). A page of results is updated in place: an
+//! article still in the results keeps its element, and only what differs (its place, its
+//! link's query, its snippet) is written. The facets of a keystroke follow in a task of
+//! their own, right after the frame with its results, and only when they changed. Once the library is idle, one search is run and its
+//! markup written unseen ([`SearchUi::warm_up`]), so the first keystroke does not pay for
+//! compiling the search's WebAssembly.
+//!
 //! Lists are drawn for a large library: the first cards ([`FIRST_CARDS`], more than a screen
 //! holds) go in with the view, the others in parts of [`CARDS_PER_SLICE`] appended a task at
 //! a time after the first paint, and a long list replaced by a search is hidden and removed a
@@ -20,29 +28,30 @@
 //! words in `<mark class="search-hit">` built with `createElement` and text nodes: article
 //! text is never parsed as HTML here.
 
-use crate::catalog::Catalog;
+use crate::catalog::{ArticleId, Catalog};
 use crate::render::search_view::{
-    self, ListedCard, SearchState, CARDS_PER_SLICE, FIRST_CARDS, PAGE_SIZE,
+    self, ListedCard, SearchState, CARDS_PER_SLICE, FIRST_CARDS, MORE_BUTTON_HTML, PAGE_SIZE,
 };
-use crate::render::views::ReadingMarks;
-use crate::render::views::Route;
+use crate::render::views::{self, ReadingMarks, Route};
 use crate::search::{CachedTexts, SearchOptions, SearchResults, TextCache};
 use crate::web::app::catalog;
 use crate::web::dom::EventListener;
-use crate::web::trusted_html;
+use crate::web::{trusted_html, view};
 use std::cell::{Cell, OnceCell, RefCell};
 use std::rc::{Rc, Weak};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{
-    Document, Element, Event, HtmlElement, HtmlInputElement, HtmlSelectElement, KeyboardEvent,
-    Node, ScrollIntoViewOptions, ScrollLogicalPosition, Window,
+    Document, Element, Event, FocusOptions, HtmlElement, HtmlInputElement, HtmlSelectElement,
+    KeyboardEvent, Node, Window,
 };
 
 thread_local! {
     /// Texts of recent hits, so typing does not re-parse the same articles for snippets
     /// (in a catalog of sources; the bundled catalog's texts are prepared).
     static TEXTS: TextCache = TextCache::new();
+    /// Whether a search has run on this page, for real or as the warm-up.
+    static WARM: Cell<bool> = const { Cell::new(false) };
 }
 
 /// Runs one search over `catalog`.
@@ -68,6 +77,13 @@ const RETIRED_CLASS: &str = "library-retired";
 /// Time given to each slice of removing a retired list (a part takes a few milliseconds).
 const RETIRE_SLICE_MS: f64 = 8.0;
 
+/// Where the browser has no idle callbacks, the warm-up search runs this long after the
+/// library is drawn (its first slices are in by then).
+const WARM_UP_DELAY_MS: i32 = 300;
+
+/// The longest article (in reading minutes) that the warm-up builds: a few milliseconds.
+const WARM_UP_MAX_MINUTES: u32 = 10;
+
 /// The search of one viewer.
 pub struct SearchUi {
     /// The catalog of the viewer this search belongs to.
@@ -92,6 +108,65 @@ pub struct SearchUi {
     /// Queues the first slice of a list once the frame with its first cards is painted.
     on_cards_frame: OnceCell<Closure<dyn FnMut()>>,
     cards_scheduled: Cell<bool>,
+    /// The page of results on the page, as the last search drew it: the next one updates
+    /// it in place (see [`SearchUi::show_page`]).
+    shown: RefCell<Option<ShownPage>>,
+    /// The facets on the page and their markup, written again only when it changes.
+    shown_facets: RefCell<Option<(Element, String)>>,
+    /// The status line on the page and its markup, written again only when it changes.
+    shown_status: RefCell<Option<(Element, String)>>,
+    /// The warm-up search, run when the page is first idle (see [`SearchUi::warm_up`]).
+    on_idle: OnceCell<Closure<dyn FnMut()>>,
+    /// Facets of the latest keystroke's search, waiting for their task.
+    pending_facets: RefCell<Option<String>>,
+    on_facets: OnceCell<Closure<dyn FnMut()>>,
+    /// The timer of the facets' task, while one is waiting.
+    facets_timer: Cell<Option<i32>>,
+    /// The idle callback (or, without them, the timer) of the warm-up, while it waits.
+    warm_up_handle: Cell<Option<WarmUpHandle>>,
+}
+
+#[derive(Clone, Copy)]
+enum WarmUpHandle {
+    Idle(u32),
+    Timer(i32),
+}
+
+impl Drop for SearchUi {
+    fn drop(&mut self) {
+        // Their callbacks are closures about to be freed.
+        if let Some(timer) = self.facets_timer.take() {
+            self.window.clear_timeout_with_handle(timer);
+        }
+        match self.warm_up_handle.take() {
+            Some(WarmUpHandle::Idle(handle)) => self.window.cancel_idle_callback(handle),
+            Some(WarmUpHandle::Timer(timer)) => self.window.clear_timeout_with_handle(timer),
+            None => {}
+        }
+    }
+}
+
+/// A page of results on the page: one list part of at most [`FIRST_CARDS`] items.
+/// Typing updates it in place rather than drawing it again: an article still in the
+/// results keeps its item (its link, place and snippet updated when they change), the
+/// others come and go, so the browser restyles, lays out and paints only what changed.
+struct ShownPage {
+    /// The `role="list"` and its one part, which holds the items.
+    list: Element,
+    part: Element,
+    items: Vec<ShownItem>,
+}
+
+/// One item of a [`ShownPage`] and what it was drawn with.
+struct ShownItem {
+    id: ArticleId,
+    /// The `.library-item`.
+    element: Element,
+    position: usize,
+    set_size: usize,
+    href: String,
+    snippet_html: Option<String>,
+    mark: Option<(&'static str, String)>,
 }
 
 /// The rest of a list being drawn: a long library is written a screenful at once and the
@@ -134,7 +209,37 @@ impl SearchUi {
                 on_cards_slice: OnceCell::new(),
                 on_cards_frame: OnceCell::new(),
                 cards_scheduled: Cell::new(false),
+                shown: RefCell::new(None),
+                shown_facets: RefCell::new(None),
+                shown_status: RefCell::new(None),
+                on_idle: OnceCell::new(),
+                pending_facets: RefCell::new(None),
+                on_facets: OnceCell::new(),
+                facets_timer: Cell::new(None),
+                warm_up_handle: Cell::new(None),
             };
+            let on_facets = {
+                let weak = weak.clone();
+                Closure::<dyn FnMut()>::new(move || {
+                    if let Some(ui) = weak.upgrade() {
+                        ui.facets_timer.set(None);
+                        let html = ui.pending_facets.take();
+                        if let (Some(html), Some(holder)) = (html, ui.part("search-facets")) {
+                            ui.show_facets(&holder, html);
+                        }
+                    }
+                })
+            };
+            let _ = ui.on_facets.set(on_facets);
+            let on_idle = {
+                let weak = weak.clone();
+                Closure::<dyn FnMut()>::new(move || {
+                    if let Some(ui) = weak.upgrade() {
+                        ui.warm_up();
+                    }
+                })
+            };
+            let _ = ui.on_idle.set(on_idle);
             let on_cards_slice = {
                 let weak = weak.clone();
                 Closure::<dyn FnMut()>::new(move || {
@@ -169,7 +274,7 @@ impl SearchUi {
                 Closure::<dyn FnMut()>::new(move || {
                     if let Some(ui) = weak.upgrade() {
                         ui.frame_pending.set(false);
-                        ui.refresh();
+                        ui.show_results(true, true);
                     }
                 })
             };
@@ -247,6 +352,11 @@ impl SearchUi {
             ),
         )?;
         self.limit.set(PAGE_SIZE);
+        // A new view: nothing drawn before is on the page any more.
+        self.shown.replace(None);
+        self.shown_facets.replace(None);
+        self.shown_status.replace(None);
+        self.pending_facets.replace(None);
         let asked = !state.is_empty();
         self.state.replace(state);
         if asked {
@@ -257,14 +367,112 @@ impl SearchUi {
             // reader's focus and read marks.
             let total = cards.len();
             self.queue_cards(cards, FIRST_CARDS, total, SearchState::default(), marks);
-            self.show_results(false);
+            self.show_results(false, false);
         }
+        self.schedule_warm_up();
         Ok(())
+    }
+
+    /// Queues [`SearchUi::warm_up`] for when the page is idle (after the slices of the
+    /// list), or soon where the browser has no idle callbacks; not at all once a search ran.
+    fn schedule_warm_up(&self) {
+        if WARM.with(Cell::get) {
+            return;
+        }
+        let Some(task) = self.on_idle.get() else {
+            return;
+        };
+        if self.warm_up_handle.get().is_some() {
+            return;
+        }
+        let callback = task.as_ref().unchecked_ref();
+        let handle = match self.window.request_idle_callback(callback) {
+            Ok(handle) => Some(WarmUpHandle::Idle(handle)),
+            Err(_) => self
+                .window
+                .set_timeout_with_callback_and_timeout_and_arguments_0(callback, WARM_UP_DELAY_MS)
+                .ok()
+                .map(WarmUpHandle::Timer),
+        };
+        self.warm_up_handle.set(handle);
+    }
+
+    /// Runs a search for a word of the newest article's title, writes the markup of its
+    /// results without showing it and parses it, then warms the fonts of an article page
+    /// ([`SearchUi::warm_up_fonts`]). The browser compiles a WebAssembly function the
+    /// first time it runs, and the first search also grows the module's memory: done while
+    /// the reader looks at the library, that work leaves the first keystroke, which
+    /// otherwise pays it in its frame. A word, not a letter, so that the search is as short
+    /// as a typed one even in a large library.
+    fn warm_up(&self) {
+        self.warm_up_handle.set(None);
+        if WARM.with(|warm| warm.replace(true)) {
+            return;
+        }
+        let Some(word) = self.catalog.listed().next().and_then(|entry| {
+            entry
+                .title
+                .split(|c: char| !c.is_alphanumeric())
+                .max_by_key(|word| word.chars().count())
+                .map(str::to_string)
+        }) else {
+            return;
+        };
+        let state = SearchState {
+            query: word,
+            ..SearchState::default()
+        };
+        let results = run_in(&self.catalog, &state.query, &state.options(PAGE_SIZE));
+        let marks = ReadingMarks::default();
+        let total = results.total.to_string();
+        let mut html = String::new();
+        for (position, card) in (1..).zip(&search_view::result_cards(&results)) {
+            search_view::push_item(
+                &mut html,
+                &self.catalog,
+                &state,
+                card,
+                &marks,
+                position,
+                &total,
+            );
+        }
+        drop(trusted_html::fragment(&self.document, &html));
+        self.warm_up_article();
+        self.warm_up_fonts();
+    }
+
+    /// Builds the newest article's page, unseen and not kept, when it is short: opening
+    /// an article then finds the renderer's WebAssembly compiled. A long article is left
+    /// alone, as building it could itself be a long task.
+    fn warm_up_article(&self) {
+        let newest = self.catalog.listed().next();
+        if let Some(entry) = newest.filter(|entry| entry.reading_minutes <= WARM_UP_MAX_MINUTES) {
+            drop(view::article_element(&self.document, &self.catalog, entry));
+        }
+    }
+
+    /// Lays out [`views::TYPE_SPECIMEN_HTML`] in the view and removes it, in this task:
+    /// the fonts and sizes of an article page are then looked up before one is opened.
+    fn warm_up_fonts(&self) {
+        let Ok(specimen) = trusted_html::fragment(&self.document, views::TYPE_SPECIMEN_HTML) else {
+            return;
+        };
+        let Some(sample) = specimen.first_element_child() else {
+            return;
+        };
+        if self.view.append_child(&sample).is_ok() {
+            // Reading its size lays it out (and its text shaped, in its fonts).
+            let _ = sample.get_bounding_client_rect();
+            sample.remove();
+        }
     }
 
     /// Called by the router after every route: restores the library's state on back and
     /// forward (the view stays), or highlights the query in an article opened from a result.
-    pub fn after_route(&self, route: &Route) {
+    /// Returns the first match highlighted, which the router scrolls to once the article
+    /// is laid out.
+    pub fn after_route(&self, route: &Route) -> Option<Element> {
         match route {
             Route::Library => {
                 let state = SearchState::from_hash(&self.hash());
@@ -278,6 +486,7 @@ impl SearchUi {
                     self.limit.set(PAGE_SIZE);
                     self.refresh();
                 }
+                None
             }
             Route::Article { .. } => {
                 let query = SearchState::from_hash(&self.hash()).query;
@@ -288,10 +497,12 @@ impl SearchUi {
                     .flatten()
                     .is_some();
                 if !query.trim().is_empty() && !marked {
-                    self.highlight(&query);
+                    self.highlight(&query)
+                } else {
+                    None
                 }
             }
-            Route::NotFound => {}
+            Route::NotFound => None,
         }
     }
 
@@ -410,10 +621,14 @@ impl SearchUi {
 
     /// Runs the current state's search and shows its results, count and facets.
     fn refresh(&self) {
-        self.show_results(true);
+        self.show_results(true, false);
     }
 
-    fn show_results(&self, with_list: bool) {
+    /// Runs the current state's search and shows its count, its results when `with_list`,
+    /// and its facets: at once, or in a task of their own after this one when
+    /// `facets_later`. Typing asks for that: the frame of a keystroke then holds the
+    /// results, which the reader is looking at, and the facets follow a moment later.
+    fn show_results(&self, with_list: bool, facets_later: bool) {
         let (Some(status), Some(results_box), Some(facets)) = (
             self.part("search-status"),
             self.part("search-results"),
@@ -423,6 +638,10 @@ impl SearchUi {
         };
         let catalog = Rc::clone(&self.catalog);
         let state = self.state.borrow().clone();
+        if !state.query.trim().is_empty() {
+            // What the warm-up would prepare is done now.
+            WARM.with(|warm| warm.set(true));
+        }
         // An empty query has no snippets to cut, so the whole list costs little.
         let limit = if !with_list {
             0
@@ -437,14 +656,39 @@ impl SearchUi {
         if with_list {
             let marks = Rc::new(self.reading_marks());
             let cards = search_view::result_cards(&results);
-            let first = cards.get(..FIRST_CARDS).unwrap_or(&cards);
-            let html = search_view::results_html(&catalog, &state, first, &results, &marks);
-            self.replace_list(&results_box, &html);
             let total = usize::try_from(results.total).unwrap_or(usize::MAX);
-            self.queue_cards(cards, FIRST_CARDS, total, state.clone(), marks);
+            if cards.len() <= FIRST_CARDS {
+                // A page of results (what typing shows): updated in place.
+                let more = cards.len() < total;
+                self.show_page(&results_box, &state, &cards, total, more, &marks);
+            } else {
+                self.shown.replace(None);
+                let first = cards.get(..FIRST_CARDS).unwrap_or(&cards);
+                let html = search_view::results_html(&catalog, &state, first, &results, &marks);
+                self.replace_list(&results_box, &html);
+                self.queue_cards(cards, FIRST_CARDS, total, state.clone(), marks);
+            }
         }
-        let _ = trusted_html::set_html(&status, &search_view::status_html(&state, &results));
-        let _ = trusted_html::set_html(&facets, &search_view::facets_html(&results));
+        self.show_status(&status, &search_view::status_html(&state, &results));
+        let facets_html = search_view::facets_html(&results);
+        if facets_later {
+            self.pending_facets.replace(Some(facets_html));
+            if self.facets_timer.get().is_none() {
+                let timer = self.on_facets.get().and_then(|task| {
+                    self.window
+                        .set_timeout_with_callback_and_timeout_and_arguments_0(
+                            task.as_ref().unchecked_ref(),
+                            0,
+                        )
+                        .ok()
+                });
+                self.facets_timer.set(timer);
+            }
+        } else {
+            // Newer than any waiting update.
+            self.pending_facets.replace(None);
+            self.show_facets(&facets, facets_html);
+        }
         if let Some(select) = self
             .view
             .query_selector("select[name='sort']")
@@ -452,18 +696,190 @@ impl SearchUi {
             .flatten()
             .and_then(|s| s.dyn_into::<HtmlSelectElement>().ok())
         {
-            select.set_value(search_view::sort_name(state.effective_sort()));
+            // Written only when they change: setting a select's value costs a style pass.
+            let sort = search_view::sort_name(state.effective_sort());
+            if select.value() != sort {
+                select.set_value(sort);
+            }
             if let Some(relevance) = select
                 .query_selector("option[value='relevance']")
                 .ok()
                 .flatten()
             {
-                let _ = relevance
-                    .toggle_attribute_with_force("disabled", state.query.trim().is_empty());
+                let disabled = state.query.trim().is_empty();
+                if relevance.has_attribute("disabled") != disabled {
+                    let _ = relevance.toggle_attribute_with_force("disabled", disabled);
+                }
             }
         }
         if let Some(form) = self.part("search-form") {
-            let _ = form.set_attribute("data-search-ready", "");
+            if !form.has_attribute("data-search-ready") {
+                let _ = form.set_attribute("data-search-ready", "");
+            }
+        }
+    }
+
+    /// Shows `cards`, a whole page of results (`more` when others were left out of it),
+    /// by updating the page shown before in place: an item whose article stays keeps its
+    /// element, and only its place, link or snippet change if they differ; new items are
+    /// parsed together, and the items are then put in order with as few moves as the
+    /// order allows. Without a page to update (the library's long list, another view, a
+    /// list grown by "Show more"), the list is replaced by an empty one first.
+    fn show_page(
+        &self,
+        results_box: &Element,
+        state: &SearchState,
+        cards: &[ListedCard],
+        total: usize,
+        more: bool,
+        marks: &ReadingMarks,
+    ) {
+        let current = self.list();
+        let shown = self.shown.take().filter(|shown| {
+            current
+                .as_ref()
+                .is_some_and(|list| list.is_same_node(Some(&shown.list)))
+                && shown
+                    .part
+                    .parent_node()
+                    .is_some_and(|parent| parent.is_same_node(Some(shown.list.as_ref())))
+        });
+        if cards.is_empty() {
+            // No results: no list (the status says so).
+            self.replace_list(results_box, "");
+            return;
+        }
+        let mut page = match shown {
+            Some(page) => page,
+            None => {
+                self.replace_list(
+                    results_box,
+                    "<div class=\"library\" role=\"list\"><div class=\"library-part\"></div></div>",
+                );
+                let Some(list) = self.list() else { return };
+                let Some(part) = list.first_element_child() else {
+                    return;
+                };
+                ShownPage {
+                    list,
+                    part,
+                    items: Vec::new(),
+                }
+            }
+        };
+        // Nothing queued belongs to this page: a page is drawn whole.
+        self.pending.replace(None);
+        let mut old = std::mem::take(&mut page.items);
+        // Items drawn anew: their places in `page.items`, their markup parsed together.
+        let mut fresh = Vec::new();
+        let mut fresh_html = String::new();
+        let set_size_text = total.to_string();
+        for (position, card) in (1..).zip(cards) {
+            let Some(entry) = self.catalog.entry(card.id) else {
+                continue;
+            };
+            let href = state.article_href(&entry.slug);
+            let mark = marks
+                .get(&entry.slug)
+                .map(|(class, words)| (class, words.to_string()));
+            let kept = old
+                .iter()
+                .position(|item| item.id == card.id)
+                .map(|at| old.swap_remove(at));
+            // Its mark, or a snippet where there was none (or the other way round),
+            // changes the card's make-up: drawn again.
+            let kept = kept.filter(|item| {
+                item.mark == mark && item.snippet_html.is_some() == card.snippet_html.is_some()
+            });
+            if let Some(mut item) = kept {
+                item.update(
+                    position,
+                    total,
+                    &set_size_text,
+                    href,
+                    card.snippet_html.as_deref(),
+                );
+                page.items.push(item);
+            } else {
+                search_view::push_item(
+                    &mut fresh_html,
+                    &self.catalog,
+                    state,
+                    card,
+                    marks,
+                    position,
+                    &set_size_text,
+                );
+                fresh.push(page.items.len());
+                page.items.push(ShownItem {
+                    id: card.id,
+                    // Until its own element is parsed, below.
+                    element: page.part.clone(),
+                    position,
+                    set_size: total,
+                    href,
+                    snippet_html: card.snippet_html.clone(),
+                    mark,
+                });
+            }
+        }
+        // The articles that left the results go first, so that the others move less.
+        for item in &old {
+            item.element.remove();
+        }
+        if !fresh.is_empty() {
+            let Ok(nodes) = trusted_html::fragment(&self.document, &fresh_html) else {
+                return;
+            };
+            let parsed = nodes.children();
+            for (n, at) in (0..).zip(fresh) {
+                if let (Some(element), Some(item)) = (parsed.item(n), page.items.get_mut(at)) {
+                    item.element = element;
+                }
+            }
+        }
+        let elements: Vec<&Element> = page.items.iter().map(|item| &item.element).collect();
+        arrange(&self.document, &page.part, &elements);
+        // Right after the list when there is one (not looked up: the results box may
+        // still hold a long list being removed, which a query would walk).
+        let button = page
+            .list
+            .next_element_sibling()
+            .filter(|next| next.class_list().contains("search-more"));
+        match (more, button) {
+            (true, None) => {
+                if let Ok(nodes) = trusted_html::fragment(&self.document, MORE_BUTTON_HTML) {
+                    let _ = results_box.insert_before(&nodes, page.list.next_sibling().as_ref());
+                }
+            }
+            (false, Some(button)) => button.remove(),
+            _ => {}
+        }
+        self.shown.replace(Some(page));
+    }
+
+    /// Writes the status line when it says something new.
+    fn show_status(&self, status: &Element, html: &str) {
+        let mut shown = self.shown_status.borrow_mut();
+        let same = shown
+            .as_ref()
+            .is_some_and(|(element, text)| element.is_same_node(Some(status)) && text == html);
+        if !same {
+            let _ = trusted_html::set_html(status, html);
+            *shown = Some((status.clone(), html.to_string()));
+        }
+    }
+
+    /// Writes the facets' markup into `holder` when it says something new (as the query
+    /// narrows, a keystroke often leaves them as they were).
+    fn show_facets(&self, holder: &Element, html: String) {
+        let mut shown = self.shown_facets.borrow_mut();
+        let same = shown
+            .as_ref()
+            .is_some_and(|(element, text)| element.is_same_node(Some(holder)) && *text == html);
+        if !same {
+            let _ = trusted_html::set_html(holder, &html);
+            *shown = Some((holder.clone(), html));
         }
     }
 
@@ -475,6 +891,8 @@ impl SearchUi {
             self.refresh();
             return;
         };
+        // The list grows beyond the page that typing updates in place.
+        self.shown.replace(None);
         // Cards of this list still queued go first, so the new ones follow them.
         while self.append_slice() {}
         let parts_before = list.child_element_count();
@@ -721,15 +1139,12 @@ impl SearchUi {
         true
     }
 
-    /// Wraps the words of the article body that `query` matches in `<mark class="search-hit">`
-    /// and scrolls to the first. Returns how many were marked.
-    fn highlight(&self, query: &str) -> usize {
-        let Some(body) = self.view.query_selector(".article-body").ok().flatten() else {
-            return 0;
-        };
+    /// Wraps the words of the article body that `query` matches in `<mark class="search-hit">`.
+    /// Returns the first, for the router to scroll to.
+    fn highlight(&self, query: &str) -> Option<Element> {
+        let body = self.view.query_selector(".article-body").ok().flatten()?;
         let mut texts = Vec::new();
         collect_text_nodes(&body, &mut texts);
-        let mut marked = 0;
         let mut first: Option<Element> = None;
         for node in texts {
             let text = node.node_value().unwrap_or_default();
@@ -758,7 +1173,6 @@ impl SearchUi {
                 if first.is_none() {
                     first = Some(mark);
                 }
-                marked += 1;
                 at = end;
             }
             if let Some(rest) = text.get(at..).filter(|rest| !rest.is_empty()) {
@@ -766,12 +1180,7 @@ impl SearchUi {
             }
             let _ = parent.replace_child(&fragment, &node);
         }
-        if let Some(first) = first {
-            let options = ScrollIntoViewOptions::new();
-            options.set_block(ScrollLogicalPosition::Center);
-            first.scroll_into_view_with_scroll_into_view_options(&options);
-        }
-        marked
+        first
     }
 
     /// Removes the highlights (and the query from the article's URL). Returns whether there were any.
@@ -806,6 +1215,80 @@ impl SearchUi {
             }
         }
         true
+    }
+}
+
+impl ShownItem {
+    /// Brings the item drawn for another search up to date with this one.
+    fn update(
+        &mut self,
+        position: usize,
+        set_size: usize,
+        set_size_text: &str,
+        href: String,
+        snippet_html: Option<&str>,
+    ) {
+        if self.position != position {
+            let _ = self
+                .element
+                .set_attribute("aria-posinset", &position.to_string());
+            self.position = position;
+        }
+        if self.set_size != set_size {
+            let _ = self.element.set_attribute("aria-setsize", set_size_text);
+            self.set_size = set_size;
+        }
+        if self.href != href {
+            if let Some(link) = self.element.query_selector(".card-title a").ok().flatten() {
+                let _ = link.set_attribute("href", &href);
+            }
+            self.href = href;
+        }
+        if let Some(snippet_html) = snippet_html {
+            if self.snippet_html.as_deref() != Some(snippet_html) {
+                if let Some(snippet) = self.element.query_selector(".snippet").ok().flatten() {
+                    let _ = trusted_html::set_html(&snippet, snippet_html);
+                }
+                self.snippet_html = Some(snippet_html.to_string());
+            }
+        }
+    }
+}
+
+/// Makes `wanted` the children of `parent`, in this order, moving as few as this simple
+/// walk can: an element already in its place stays, others are inserted (moved) before the
+/// first one out of place, and whatever is left after them is removed. The focus, if a
+/// moved element held it, is given back.
+fn arrange(document: &Document, parent: &Element, wanted: &[&Element]) {
+    let focused = document
+        .active_element()
+        .filter(|active| parent.contains(Some(active)));
+    let mut cursor = parent.first_element_child();
+    for element in wanted {
+        if cursor
+            .as_ref()
+            .is_some_and(|current| current.is_same_node(Some(element)))
+        {
+            cursor = element.next_element_sibling();
+        } else {
+            let _ = parent.insert_before(element, cursor.as_ref().map(|c| c.as_ref()));
+        }
+    }
+    while let Some(extra) = cursor {
+        cursor = extra.next_element_sibling();
+        extra.remove();
+    }
+    if let Some(focused) = focused {
+        let lost = document
+            .active_element()
+            .is_none_or(|active| !active.is_same_node(Some(&focused)));
+        if lost && focused.is_connected() {
+            if let Ok(focused) = focused.dyn_into::<HtmlElement>() {
+                let options = FocusOptions::new();
+                options.set_prevent_scroll(true);
+                let _ = focused.focus_with_options(&options);
+            }
+        }
     }
 }
 
