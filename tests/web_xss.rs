@@ -793,3 +793,36 @@ fn joined_islands_match_islands_sanitised_one_by_one() {
         }
     }
 }
+
+/// Islands as the renderer cuts them (phrasing tags inside a paragraph, whole blocks) are
+/// parsed in one go; a break that an island moved or swallowed sends them one by one.
+#[wasm_bindgen_test]
+fn islands_are_parsed_together_unless_a_break_goes_astray() {
+    let usual: &[&str] = &[
+        "<kbd>Ctrl</kbd>",
+        "<span class=\"x\">a</span>",
+        "<b>d</b><i>e</i>",
+        "<br>",
+        "<!-- a comment -->",
+        "<details><summary>s</summary>\n<p>text</p>\n</details>\n",
+        "<p>an unclosed paragraph</p>\n<div>block</div>\n",
+    ];
+    let parts = web::sanitize::joined_parts(&document(), usual)
+        .expect("parse")
+        .expect("the usual islands are parsed together");
+    assert_eq!(parts.len(), usual.len());
+    let astray: [&[&str]; 4] = [
+        &["<p>an open paragraph", "<p>next</p>"],
+        &["<!-- an open comment", "<p>x</p>"],
+        &["<folio-island-break></folio-island-break>", "<p>y</p>"],
+        &["<b>open formatting", "<i>z</i>"],
+    ];
+    for islands in astray {
+        assert!(
+            web::sanitize::joined_parts(&document(), islands)
+                .expect("parse")
+                .is_none(),
+            "{islands:?}"
+        );
+    }
+}
