@@ -161,28 +161,45 @@ const MAX_TASK_LABEL_EVENTS: usize = 256;
 /// Renders an article's body (and, for news, its standfirst and related reading).
 pub fn render_body(article: &Article, options: &BodyOptions) -> RenderedBody {
     match &article.body {
-        Body::Markdown(body) => render_markdown(
-            without_title_heading(&body.text, &article.meta.title),
-            options,
-        ),
+        Body::Markdown(body) => render_titled_markdown(&body.text, &article.meta.title, options),
         Body::News(body) => render_news(body),
     }
 }
 
-/// The body without its opening `# Title` when that heading repeats the article's
-/// title: the page header already shows the title as the view's one `h1`.
-fn without_title_heading<'a>(text: &'a str, title: &str) -> &'a str {
-    let mut events = crate::article::markdown::parser(text).into_offset_iter();
-    let Some((Event::Start(Tag::Heading { level, .. }), range)) = events.next() else {
-        return text;
+/// Renders Markdown text (without front matter), leaving out its opening `# Title` when
+/// that heading repeats the article's title: the page header already shows the title as
+/// the view's one `h1`.
+/// The text is parsed once: building a parser reads the block structure of the whole
+/// text, so a second parser just to look at the first heading would cost as much again.
+fn render_titled_markdown(text: &str, title: &str, options: &BodyOptions) -> RenderedBody {
+    let mut events = parser_for(text, options.dialect).into_offset_iter();
+    let first = events.next();
+    let repeats_title = match &first {
+        Some((Event::Start(Tag::Heading { level, .. }), range)) => {
+            *level == pulldown_cmark::HeadingLevel::H1
+                && crate::article::markdown::first_heading_text(
+                    text.get(range.clone()).unwrap_or_default(),
+                )
+                .as_deref()
+                    == Some(title.trim())
+        }
+        _ => false,
     };
-    let heading = text.get(range.clone()).unwrap_or_default();
-    let repeats_title = level == pulldown_cmark::HeadingLevel::H1
-        && crate::article::markdown::first_heading_text(heading).as_deref() == Some(title.trim());
-    match text.get(range.end..) {
-        Some(rest) if repeats_title => rest,
-        _ => text,
-    }
+    let first = if repeats_title {
+        // Headings hold no blocks: the title's events end at the first heading end.
+        for (event, _) in events.by_ref() {
+            if matches!(event, Event::End(TagEnd::Heading(_))) {
+                break;
+            }
+        }
+        None
+    } else {
+        first
+    };
+    let events = first.into_iter().chain(events).map(|(event, _)| event);
+    let mut writer = MarkdownWriter::new(events, text.len(), options);
+    writer.run();
+    writer.finish()
 }
 
 /// Renders Markdown text (without front matter).
@@ -1356,8 +1373,11 @@ impl<'e, I: Iterator<Item = Event<'e>>> MarkdownWriter<'e, I> {
                 let href = self.anchor(&target).unwrap_or(target);
                 backlinks.push_str(" <a");
                 push_attribute(&mut backlinks, "href", &href);
+                // The arrow (U+21A9) as a reference keeps the body ASCII when the article is:
+                // an ASCII string crosses into JavaScript and through the HTML parser as
+                // one byte per character, a string with one wider character as two.
                 backlinks.push_str(&format!(
-                    " class=\"footnote-backref\" aria-label=\"{label}\">↩</a>"
+                    " class=\"footnote-backref\" aria-label=\"{label}\">&#8617;</a>"
                 ));
             }
             // The back-links go inside the last paragraph when there is one, as readers expect.
