@@ -27,6 +27,15 @@ pub fn bench_pipeline(target: &Element, markdown: &str) -> Result<(), JsValue> {
     fill_body(target, &rendered, Some("bench"))
 }
 
+/// Folio's rendering alone, as [`bench_pipeline`] does it: the body's HTML as one string,
+/// its raw islands in place and unsanitised (never inserted anywhere), for the table's
+/// "alone (string)" rows beside the floor's `push_html`.
+#[wasm_bindgen]
+pub fn bench_render_folio(markdown: &str) -> String {
+    let article = parse_article("bench.md", markdown.as_bytes());
+    render_body(&article, &BodyOptions::for_article("bench")).html
+}
+
 /// The floor: pulldown-cmark's own `push_html` with Folio's Markdown options, no sanitising.
 #[wasm_bindgen]
 pub fn bench_render_floor(text: &str) -> String {

@@ -199,7 +199,7 @@ async function pipeline() {
   await page.goto(new URL('bench/bench.html', config.siteUrl).href);
   await page.waitForFunction(() => window.folioBench !== undefined, null, { timeout: 20_000 });
   const result = await page.evaluate(async (runs) => {
-    const { bench_pipeline, bench_render_floor, marked } = window.folioBench;
+    const { bench_pipeline, bench_render_floor, bench_render_folio, marked } = window.folioBench;
     const text = await (await fetch('article-1mb.md')).text();
     // The same article without its raw HTML fragments (<kbd>), so no island needs the sanitiser.
     const noRawHtml = text.replace(/<\/?kbd>/g, '');
@@ -214,6 +214,7 @@ async function pipeline() {
       },
     };
     const stringOnly = {
+      folioRender: () => bench_render_folio(text),
       floorRender: () => bench_render_floor(text),
       markedRender: () => marked.parse(text),
     };
@@ -265,6 +266,7 @@ function pipelineLines(pipe, t) {
   lines.push(`| Folio on the same text without its \`<kbd>\` fragments (no island) | ${fixed(t.folioNoRawHtml)} ms | ${fixed(t.folioNoRawHtmlLayout)} ms |`);
   lines.push(`| Floor: pulldown-cmark push_html + innerHTML (same wasm) | ${fixed(t.floor)} ms | ${fixed(t.floorLayout)} ms |`);
   lines.push(`| marked + innerHTML | ${fixed(t.marked)} ms | ${fixed(t.markedLayout)} ms |`);
+  lines.push(`| Folio's parse and render alone (string, islands unsanitised) | ${fixed(t.folioRender)} ms | |`);
   lines.push(`| pulldown-cmark push_html alone (string) | ${fixed(t.floorRender)} ms | |`);
   lines.push(`| marked alone (string) | ${fixed(t.markedRender)} ms | |`);
   lines.push('');
