@@ -4,9 +4,9 @@
 //! may be set as `innerHTML`. The article body is the one part that may carry an article's
 //! raw HTML, and the renderer says where: its trusted runs (the writer's own markup) are
 //! parsed in one go, straight into the body element, and never walked; the raw islands
-//! are parsed apart from them, inertly, and sanitised in full
-//! ([`sanitize::sanitized_fragments`]), and the islands take the places the renderer
-//! marked for them. Nodes are then moved, never re-parsed.
+//! are parsed inertly, inside templates of the same parse or apart from it
+//! ([`sanitize::sanitized_fragments`]), sanitised in full, and take the places the
+//! renderer marked for them. Nodes are then moved, never re-parsed.
 //! Most islands are a few raw phrasing tags inside a paragraph (`<kbd>`, `<sup>`): the
 //! sanitiser walks only those, not the paragraphs around them.
 //! Heading demotion, anchor routing and checkbox names are the renderer's work for its own
@@ -19,7 +19,7 @@ use crate::reading::toc;
 use crate::render::{policy, render_body, views, BodyOptions, RenderedBody, SegmentKind};
 use crate::web::{sanitize, trusted_html};
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{Document, DocumentFragment, Element};
+use web_sys::{Document, DocumentFragment, Element, HtmlTemplateElement};
 
 /// The whole `<article>` of an article page: header, diagnostics, contents, body and footer.
 pub fn article_element(
@@ -85,7 +85,8 @@ const ISLAND_MARK: &str = "folio-island";
 
 /// Replaces the children of `target` with the rendered body, in document order: the
 /// trusted runs through one parse into `target` itself, each raw island through the
-/// sanitiser, then put in the place marked for it.
+/// sanitiser, then put in the place marked for it. The islands are parsed in the same
+/// parse, inside templates, when that is safe (`fill_in_one_parse`), else apart from it.
 ///
 /// The trusted runs are parsed by `innerHTML` on `target` rather than into a `<template>`:
 /// nodes parsed in a template belong to its inert document and must be adopted one by one
@@ -105,6 +106,14 @@ pub fn fill_body(
         .collect();
     if islands.is_empty() {
         return trusted_html::set_inner_html(target, &rendered.html);
+    }
+    // No island may open or close a template of its own: that is what keeps each island
+    // inside the template written around it (see `fill_in_one_parse`).
+    let templated = islands
+        .iter()
+        .all(|source| !contains_tag(source, "template") && !contains_tag(source, "/template"));
+    if templated && fill_in_one_parse(target, rendered, &islands, slug)? {
+        return Ok(());
     }
     let mark_len = 2 * ISLAND_MARK.len() + 5;
     let mut trusted = String::with_capacity(rendered.html.len() + islands.len() * mark_len);
@@ -129,16 +138,7 @@ pub fn fill_body(
         .ok_or_else(|| JsValue::from_str("the body element has no document"))?;
     let fragments = sanitize::sanitized_fragments(&document, &islands)?;
     for (index, (island, source)) in fragments.iter().zip(&islands).enumerate() {
-        if rendered.demote_headings && contains_tag(source, "h") {
-            demote_headings(&document, island)?;
-        }
-        // A `#` may be written as a character reference, which starts with `&`.
-        if let Some(slug) = slug.filter(|_| source.contains(['#', '&'])) {
-            route_anchor_links(island, slug)?;
-        }
-        if contains_tag(source, "input") {
-            label_task_checkboxes(island)?;
-        }
+        island_passes(&document, island, source, rendered.demote_headings, slug)?;
         match u32::try_from(index)
             .ok()
             .and_then(|index| marks.item(index))
@@ -149,6 +149,88 @@ pub fn fill_body(
             // Only if the trusted runs were not balanced, which the writer guarantees they are.
             None => target.append_child(island).map(|_| ())?,
         }
+    }
+    Ok(())
+}
+
+/// The body in one parse, each raw island inside a `<template>` written around it: the
+/// parser puts a template's content in an inert fragment of its own (nothing in it loads,
+/// runs or fires), so the islands are parsed inertly in the same pass as the trusted runs,
+/// with no second parse and no cutting; each is then sanitised in full and takes its
+/// template's place. False, with nothing of an island in the page, when the parse did not
+/// come out as one template per island, in order; the caller then parses the islands apart.
+///
+/// Why an island stays inside its template: only an end tag `</template>` closes a
+/// template (end tags of other elements stop at it, and `<body>`, `<html>` and foreign
+/// content do not reach past it), and the caller makes sure no island holds one, nor a
+/// template start tag. An island that leaves the tokenizer in a comment, a raw text
+/// element or an attribute value swallows the close tag written after it, and with it the
+/// following markup, into its template's inert content; the next island's template is then
+/// not at the top level, so fewer templates are found in the page's tree than there are
+/// islands, and the body is parsed again the other way. Trusted runs never hold a template.
+fn fill_in_one_parse(
+    target: &Element,
+    rendered: &RenderedBody,
+    islands: &[&str],
+    slug: Option<&str>,
+) -> Result<bool, JsValue> {
+    const OPEN: &str = "<template>";
+    const CLOSE: &str = "</template>";
+    let mut html =
+        String::with_capacity(rendered.html.len() + islands.len() * (OPEN.len() + CLOSE.len()));
+    for (kind, segment) in rendered.segment_html() {
+        if kind == SegmentKind::Raw {
+            html.push_str(OPEN);
+            html.push_str(segment);
+            html.push_str(CLOSE);
+        } else {
+            html.push_str(segment);
+        }
+    }
+    trusted_html::set_inner_html(target, &html)?;
+    // Template contents are not children: only templates of the page's tree are found.
+    let templates = target.query_selector_all("template")?;
+    if usize::try_from(templates.length()).ok() != Some(islands.len()) {
+        return Ok(false);
+    }
+    let document = target
+        .owner_document()
+        .ok_or_else(|| JsValue::from_str("the body element has no document"))?;
+    for (index, source) in islands.iter().enumerate() {
+        let Some(template) = u32::try_from(index)
+            .ok()
+            .and_then(|index| templates.item(index))
+            .and_then(|node| node.dyn_into::<HtmlTemplateElement>().ok())
+        else {
+            return Ok(false);
+        };
+        let island = template.content();
+        sanitize::sanitize_tree(&island)?;
+        island_passes(&document, &island, source, rendered.demote_headings, slug)?;
+        template.replace_with_with_node_1(&island)?;
+    }
+    Ok(true)
+}
+
+/// The writer's work for its own markup, done on a sanitised island: headings one level
+/// down, in-page links routed, checkboxes named; each only when the island's source could
+/// hold what it looks for.
+fn island_passes(
+    document: &Document,
+    island: &DocumentFragment,
+    source: &str,
+    demote: bool,
+    slug: Option<&str>,
+) -> Result<(), JsValue> {
+    if demote && contains_tag(source, "h") {
+        demote_headings(document, island)?;
+    }
+    // A `#` may be written as a character reference, which starts with `&`.
+    if let Some(slug) = slug.filter(|_| source.contains(['#', '&'])) {
+        route_anchor_links(island, slug)?;
+    }
+    if contains_tag(source, "input") {
+        label_task_checkboxes(island)?;
     }
     Ok(())
 }
