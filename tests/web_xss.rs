@@ -793,3 +793,91 @@ fn joined_islands_match_islands_sanitised_one_by_one() {
         }
     }
 }
+
+/// Islands as the renderer cuts them (phrasing tags inside a paragraph, whole blocks) are
+/// parsed in one go; a break that an island moved or swallowed sends them one by one.
+#[wasm_bindgen_test]
+fn islands_are_parsed_together_unless_a_break_goes_astray() {
+    let usual: &[&str] = &[
+        "<kbd>Ctrl</kbd>",
+        "<span class=\"x\">a</span>",
+        "<b>d</b><i>e</i>",
+        "<br>",
+        "<!-- a comment -->",
+        "<details><summary>s</summary>\n<p>text</p>\n</details>\n",
+        "<p>an unclosed paragraph</p>\n<div>block</div>\n",
+    ];
+    let parts = web::sanitize::joined_parts(&document(), usual)
+        .expect("parse")
+        .expect("the usual islands are parsed together");
+    assert_eq!(parts.len(), usual.len());
+    let astray: [&[&str]; 4] = [
+        &["<p>an open paragraph", "<p>next</p>"],
+        &["<!-- an open comment", "<p>x</p>"],
+        &["<folio-island-break></folio-island-break>", "<p>y</p>"],
+        &["<b>open formatting", "<i>z</i>"],
+    ];
+    for islands in astray {
+        assert!(
+            web::sanitize::joined_parts(&document(), islands)
+                .expect("parse")
+                .is_none(),
+            "{islands:?}"
+        );
+    }
+}
+
+/// Islands are parsed in the body's one parse, each inside a template written around it.
+/// An island that holds a template tag of its own, or leaves the tokenizer in an attribute,
+/// a comment or raw text and so swallows the template's end tag, must not reach the page
+/// unsanitised nor take the following markup with it: the body is then parsed the other
+/// way, and the trusted paragraphs after it are still there.
+#[wasm_bindgen_test]
+async fn islands_that_would_leave_their_template_are_parsed_apart() {
+    web::init();
+    let hostile = [
+        "Raw </template><img src=x onerror=\"window.__folio_xss=1\"> inline.",
+        "<div>\n</template><img src=x onerror=\"window.__folio_xss=1\">\n</div>",
+        "<div title=\"never closed\n</div>",
+        "<template><img src=x onerror=\"window.__folio_xss=1\"></template>",
+        "A <b>bold</b> and <!-- a comment --> inline.",
+    ];
+    for island in hostile {
+        reset_sentinel();
+        let text = format!(
+            "Trusted before.\n\n{island}\n\nTrusted after <kbd>k</kbd>.\n\n<img src=x onerror=\"window.__folio_xss=1\">\n\nThe end.\n"
+        );
+        let article = folio::article::parse_article("articles/templates.md", text.as_bytes());
+        let holder = fresh_container();
+        let fragment =
+            web::view::body_fragment(&document(), &article, Some("templates")).expect("body");
+        holder.append_child(&fragment).expect("append");
+        sleep(50).await;
+        let html = holder.inner_html();
+        assert!(
+            sentinel().is_undefined(),
+            "a payload ran for {island:?}: {html}"
+        );
+        assert!(
+            holder
+                .query_selector("template, [onerror], style")
+                .expect("query")
+                .is_none(),
+            "{island:?}: {html}"
+        );
+        let found = holder.query_selector_all("p").expect("query");
+        let paragraphs: Vec<String> = (0..found.length())
+            .filter_map(|i| found.item(i))
+            .filter_map(|node| node.text_content())
+            .collect();
+        assert!(
+            paragraphs.iter().any(|p| p == "Trusted after k."),
+            "{island:?}: {html}"
+        );
+        assert!(
+            holder.query_selector("p > kbd").expect("query").is_some(),
+            "{island:?}: {html}"
+        );
+        holder.remove();
+    }
+}

@@ -13,10 +13,14 @@
 //!   [`RenderedBody::contains_raw_html`]: without it the HTML is safe as it is;
 //! - the HTML comes cut into [`Segment`]s: trusted runs hold only the writer's own
 //!   markup, and every raw byte lies in a raw island, which the web layer sanitises.
-//!   An island is the run of top-level blocks that carry raw HTML, extended over the
-//!   following blocks while raw tags opened in it are still unclosed, so that a raw
-//!   `<details>` wrapping Markdown still nests. That balance tracking only shapes the
-//!   DOM: whatever it concludes, raw bytes are never outside an island;
+//!   Raw phrasing tags inside a block (`<kbd>`, `<sup>`, `<span>`) make inline islands:
+//!   from the first raw tag to the one that closes what it opened, the writer's text
+//!   between included, so the sanitiser walks those few nodes and not the paragraph.
+//!   Any other raw HTML, or raw tags left open when the writer's element around them
+//!   ends, makes an island of the whole top-level block, extended over the following
+//!   blocks while raw tags opened in it are still unclosed, so that a raw `<details>`
+//!   wrapping Markdown still nests. That balance tracking only shapes the DOM: whatever
+//!   it concludes, raw bytes are never outside an island;
 //! - the writer never recurses, and elements are balanced whatever the input:
 //!   beyond [`MAX_NESTING`] open elements, block quotes, lists and inline
 //!   markup stop opening new elements and their text is kept, flattened.
@@ -157,28 +161,45 @@ const MAX_TASK_LABEL_EVENTS: usize = 256;
 /// Renders an article's body (and, for news, its standfirst and related reading).
 pub fn render_body(article: &Article, options: &BodyOptions) -> RenderedBody {
     match &article.body {
-        Body::Markdown(body) => render_markdown(
-            without_title_heading(&body.text, &article.meta.title),
-            options,
-        ),
+        Body::Markdown(body) => render_titled_markdown(&body.text, &article.meta.title, options),
         Body::News(body) => render_news(body),
     }
 }
 
-/// The body without its opening `# Title` when that heading repeats the article's
-/// title: the page header already shows the title as the view's one `h1`.
-fn without_title_heading<'a>(text: &'a str, title: &str) -> &'a str {
-    let mut events = crate::article::markdown::parser(text).into_offset_iter();
-    let Some((Event::Start(Tag::Heading { level, .. }), range)) = events.next() else {
-        return text;
+/// Renders Markdown text (without front matter), leaving out its opening `# Title` when
+/// that heading repeats the article's title: the page header already shows the title as
+/// the view's one `h1`.
+/// The text is parsed once: building a parser reads the block structure of the whole
+/// text, so a second parser just to look at the first heading would cost as much again.
+fn render_titled_markdown(text: &str, title: &str, options: &BodyOptions) -> RenderedBody {
+    let mut events = parser_for(text, options.dialect).into_offset_iter();
+    let first = events.next();
+    let repeats_title = match &first {
+        Some((Event::Start(Tag::Heading { level, .. }), range)) => {
+            *level == pulldown_cmark::HeadingLevel::H1
+                && crate::article::markdown::first_heading_text(
+                    text.get(range.clone()).unwrap_or_default(),
+                )
+                .as_deref()
+                    == Some(title.trim())
+        }
+        _ => false,
     };
-    let heading = text.get(range.clone()).unwrap_or_default();
-    let repeats_title = level == pulldown_cmark::HeadingLevel::H1
-        && crate::article::markdown::first_heading_text(heading).as_deref() == Some(title.trim());
-    match text.get(range.end..) {
-        Some(rest) if repeats_title => rest,
-        _ => text,
-    }
+    let first = if repeats_title {
+        // Headings hold no blocks: the title's events end at the first heading end.
+        for (event, _) in events.by_ref() {
+            if matches!(event, Event::End(TagEnd::Heading(_))) {
+                break;
+            }
+        }
+        None
+    } else {
+        first
+    };
+    let events = first.into_iter().chain(events).map(|(event, _)| event);
+    let mut writer = MarkdownWriter::new(events, text.len(), options);
+    writer.run();
+    writer.finish()
 }
 
 /// Renders Markdown text (without front matter).
@@ -311,6 +332,38 @@ struct Footnotes {
     saved: Vec<(String, String, bool)>,
 }
 
+/// Appends `number` in decimal.
+fn push_number(out: &mut String, number: usize) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = number;
+    loop {
+        at -= 1;
+        if let Some(digit) = digits.get_mut(at) {
+            // `rest % 10` is below 10: the cast keeps it whole.
+            *digit = b'0' + (rest % 10) as u8;
+        }
+        rest /= 10;
+        if rest == 0 || at == 0 {
+            break;
+        }
+    }
+    for &digit in digits.get(at..).unwrap_or_default() {
+        out.push(char::from(digit));
+    }
+}
+
+/// Appends a footnote id: `fn:3`, `fnref:3`, and `fnref:3:2` for the second reference.
+fn push_footnote_id(out: &mut String, kind: &str, number: usize, nth: usize) {
+    out.push_str(kind);
+    out.push(':');
+    push_number(out, number);
+    if nth > 1 {
+        out.push(':');
+        push_number(out, nth);
+    }
+}
+
 /// Footnote labels match without regard to case, like link labels.
 fn footnote_key(label: &str) -> String {
     label.to_lowercase()
@@ -406,6 +459,8 @@ struct MarkdownWriter<'e, I> {
     footnotes: Footnotes,
     /// Where anchors route to, from [`BodyOptions::route_anchors_for`] (Folio dialect only).
     route_slug: Option<String>,
+    /// The route of the article with its closing `/` (`#/a/slug/`), when anchors are routed.
+    route_prefix: Option<String>,
     /// The name of the task item being written, for its checkbox.
     task_label: Option<String>,
     wrote_h1: bool,
@@ -422,12 +477,30 @@ struct Segments {
     in_island: bool,
     /// Where the current top-level block starts in the main buffer.
     block_start: usize,
+    /// `done.len()` and `start` when the current top-level block started: an island that
+    /// takes the whole block drops the inline islands the block made so far.
+    block_done: usize,
+    block_segment_start: usize,
+    /// The inline island being written, if any (see [`InlineIsland`]).
+    inline: Option<InlineIsland>,
     /// What the raw HTML of the current island left open.
     balance: RawBalance,
     /// A footnote definition carried raw HTML: the footnote section is an island.
     raw_in_footnotes: bool,
     /// Some raw HTML may hold an `h1`.
     raw_h1: bool,
+}
+
+/// An island inside a block: raw phrasing tags (`<kbd>`, `<span>`, …) and the writer's text
+/// between them, from the first raw tag to the one that closes what was opened.
+/// It stays inline only if it closes before the writer's element holding it ends;
+/// otherwise the whole top-level block becomes the island, as for block HTML.
+#[derive(Clone, Copy)]
+struct InlineIsland {
+    /// Where it starts in the main buffer.
+    start: usize,
+    /// How many of the writer's elements were open where it started.
+    depth: usize,
 }
 
 impl Segments {
@@ -442,15 +515,20 @@ impl Segments {
         self.start = end;
     }
 
-    /// A raw island starts with the current top-level block (if none is open yet).
+    /// A raw island starts with the current top-level block (if none is open yet), and
+    /// takes in the block's inline islands and the raw tags an open one left open.
     /// An island that ended right there goes on instead: one parse and one walk for both.
     fn open_island(&mut self) {
         if self.in_island {
             return;
         }
+        self.done.truncate(self.block_done);
+        self.start = self.block_segment_start;
+        if self.inline.take().is_none() {
+            self.balance = RawBalance::default();
+        }
         self.push(SegmentKind::Trusted, self.block_start);
         self.in_island = true;
-        self.balance = RawBalance::default();
         if let Some(last) = self.done.last() {
             if last.kind == SegmentKind::Raw && last.end == self.start {
                 self.start = last.start;
@@ -459,16 +537,66 @@ impl Segments {
         }
     }
 
+    /// Raw inline HTML at `at`, with `depth` writer elements open: true when it goes on
+    /// (or starts) an inline island, false when the caller must make a block island of it.
+    fn inline_html(&mut self, at: usize, depth: usize, html: &str, in_link: bool) -> bool {
+        if self.in_island || !is_phrasing_html(html, in_link) {
+            return false;
+        }
+        if self.inline.is_none() {
+            self.inline = Some(InlineIsland { start: at, depth });
+            self.balance = RawBalance::default();
+        }
+        self.balance.scan(html);
+        true
+    }
+
+    /// The inline island ends at `end` if its raw tags are all closed.
+    fn inline_written(&mut self, end: usize) {
+        let Some(island) = self.inline else {
+            return;
+        };
+        if !self.balance.is_closed() {
+            return;
+        }
+        self.inline = None;
+        self.push(SegmentKind::Trusted, island.start);
+        match self.done.last_mut() {
+            // Two islands with nothing between them are one: one parse and one walk.
+            Some(last) if last.kind == SegmentKind::Raw && last.end == self.start => {
+                last.end = end;
+                self.start = end;
+            }
+            _ => self.push(SegmentKind::Raw, end),
+        }
+    }
+
+    /// A writer's element ends, leaving `depth` open: an inline island still open inside
+    /// it cannot close in place, so the whole block becomes the island.
+    fn element_ended(&mut self, depth: usize) {
+        if self.inline.is_some_and(|island| depth < island.depth) {
+            self.open_island();
+        }
+    }
+
     /// A top-level block starts at `at`: an island whose raw tags are all closed ends there.
     fn top_level_block(&mut self, at: usize) {
-        self.block_start = at;
+        if self.inline.is_some() {
+            self.open_island();
+        }
         if self.in_island && self.balance.is_closed() {
             self.push(SegmentKind::Raw, at);
             self.in_island = false;
         }
+        self.block_start = at;
+        self.block_done = self.done.len();
+        self.block_segment_start = self.start;
     }
 
     fn finish(&mut self, end: usize) -> Vec<Segment> {
+        if self.inline.is_some() {
+            self.open_island();
+        }
         let kind = if self.in_island {
             SegmentKind::Raw
         } else {
@@ -477,6 +605,48 @@ impl Segments {
         self.push(kind, end);
         std::mem::take(&mut self.done)
     }
+}
+
+/// Elements the browser's parser treats the same inside a paragraph as on their own:
+/// an inline island of these parsed apart and put in place builds the same tree.
+/// Anything else (a `<div>` or `</p>` closing the paragraph, tables, forms, `<ruby>`
+/// parts) makes the whole block the island, so the parser sees it in its context.
+const PHRASING_ELEMENTS: [&str; 28] = [
+    "a", "abbr", "b", "bdi", "bdo", "br", "cite", "code", "data", "del", "dfn", "em", "i", "img",
+    "ins", "kbd", "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u",
+    "var",
+];
+
+/// True when every tag of `html` (one inline HTML event) is a start or end tag of
+/// [`PHRASING_ELEMENTS`] or a comment; `<a>` only outside the writer's own links, as
+/// the parser would close the writer's link on meeting it.
+/// Like [`RawBalance`], it only shapes the DOM: every raw byte is sanitised either way.
+fn is_phrasing_html(html: &str, in_link: bool) -> bool {
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        rest = rest.get(open + 1..).unwrap_or_default();
+        if let Some(after) = rest.strip_prefix("!--") {
+            match after.find("-->") {
+                Some(end) => {
+                    rest = after.get(end + 3..).unwrap_or_default();
+                    continue;
+                }
+                None => return true,
+            }
+        }
+        let tail = rest.strip_prefix('/').unwrap_or(rest);
+        let name_len = tail
+            .find(|c: char| !c.is_ascii_alphanumeric() && c != '-')
+            .unwrap_or(tail.len());
+        let name = tail
+            .get(..name_len)
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        if !PHRASING_ELEMENTS.contains(&name.as_str()) || (in_link && name == "a") {
+            return false;
+        }
+    }
+    true
 }
 
 /// Elements without content, never closed.
@@ -593,8 +763,9 @@ impl<'e, I: Iterator<Item = Event<'e>>> MarkdownWriter<'e, I> {
             },
             folio: options.dialect == Dialect::Folio,
             filter_urls: options.filter_urls,
-            // HTML is usually a little longer than its Markdown.
-            out: String::with_capacity(source_len + source_len / 4),
+            // HTML is longer than its Markdown (1.6 times on the benchmark's article):
+            // reserving enough at once spares copying the whole body as it grows.
+            out: String::with_capacity(source_len + source_len / 4 * 3),
             end_newline: true,
             contains_raw_html: false,
             headings: Vec::new(),
@@ -613,6 +784,11 @@ impl<'e, I: Iterator<Item = Event<'e>>> MarkdownWriter<'e, I> {
                 .route_anchors_for
                 .clone()
                 .filter(|_| options.dialect == Dialect::Folio),
+            route_prefix: options
+                .route_anchors_for
+                .as_deref()
+                .filter(|_| options.dialect == Dialect::Folio)
+                .map(|slug| super::route::article_href(slug) + "/"),
             task_label: None,
             wrote_h1: false,
             segments: Segments::default(),
@@ -623,6 +799,26 @@ impl<'e, I: Iterator<Item = Event<'e>>> MarkdownWriter<'e, I> {
     fn anchor(&self, href: &str) -> Option<String> {
         let slug = self.route_slug.as_deref()?;
         super::route::anchor_href(slug, href)
+    }
+
+    /// The `href` of a link to one of the writer's own footnote ids (`fn:1`, `fnref:1:2`):
+    /// `#` and the id, or its route, as [`Self::anchor`] would write it (such ids hold no
+    /// `%` to decode), built without the copies a footnote-heavy article would pay for.
+    fn footnote_href(&self, kind: &str, number: usize, nth: usize) -> String {
+        let mut id = String::with_capacity(16);
+        push_footnote_id(&mut id, kind, number, nth);
+        match &self.route_prefix {
+            Some(prefix) => {
+                let mut href = String::with_capacity(prefix.len() + id.len() + 4);
+                href.push_str(prefix);
+                super::route::push_percent_encoded(&mut href, &id);
+                href
+            }
+            None => {
+                id.insert(0, '#');
+                id
+            }
+        }
     }
 
     fn write(&mut self, s: &str) {
@@ -693,18 +889,8 @@ impl<'e, I: Iterator<Item = Event<'e>>> MarkdownWriter<'e, I> {
                 self.write_text(&text);
                 self.write("</code>");
             }
-            Event::Html(html) | Event::InlineHtml(html) => {
-                self.contains_raw_html = true;
-                self.segments.raw_h1 |= may_hold_h1(&html);
-                if self.footnotes.saved.is_empty() {
-                    self.segments.open_island();
-                    self.segments.balance.scan(&html);
-                } else {
-                    // Footnote definitions are written at the end, as one section.
-                    self.segments.raw_in_footnotes = true;
-                }
-                self.write(&html);
-            }
+            Event::Html(html) => self.raw_html(&html, false),
+            Event::InlineHtml(html) => self.raw_html(&html, true),
             Event::SoftBreak => self.write("\n"),
             Event::HardBreak => self.write("<br />\n"),
             Event::Rule => self.write_block("<hr />\n"),
@@ -723,6 +909,32 @@ impl<'e, I: Iterator<Item = Event<'e>>> MarkdownWriter<'e, I> {
             }
             Event::Start(_) | Event::End(_) => {}
         }
+    }
+
+    /// Raw HTML from the article, written as it is into an island: an inline island when
+    /// it is phrasing markup inside a block, else an island of whole top-level blocks.
+    fn raw_html(&mut self, html: &str, inline: bool) {
+        self.contains_raw_html = true;
+        self.segments.raw_h1 |= may_hold_h1(html);
+        if !self.footnotes.saved.is_empty() {
+            // Footnote definitions are written at the end, as one section.
+            self.segments.raw_in_footnotes = true;
+            self.write(html);
+            return;
+        }
+        let in_link = self.open.iter().any(|open| open.close == "</a>");
+        if inline
+            && self
+                .segments
+                .inline_html(self.out.len(), self.open.len(), html, in_link)
+        {
+            self.write(html);
+            self.segments.inline_written(self.out.len());
+            return;
+        }
+        self.segments.open_island();
+        self.segments.balance.scan(html);
+        self.write(html);
     }
 
     /// True when one more nesting element fits under the cap (`room` more, for a list and its items).
@@ -1110,19 +1322,13 @@ impl<'e, I: Iterator<Item = Event<'e>>> MarkdownWriter<'e, I> {
         if nth == 1 {
             self.footnotes.order.push(key);
         }
-        let reference_id = if nth == 1 {
-            format!("fnref:{number}")
-        } else {
-            format!("fnref:{number}:{nth}")
-        };
         self.write("<sup class=\"footnote-ref\"><a");
-        let target = format!("#fn:{number}");
-        let href = self.anchor(&target).unwrap_or(target);
+        let href = self.footnote_href("fn", number, 1);
         self.write_href_attribute("href", &href);
-        self.write(" id=\"");
-        self.write(&reference_id);
-        self.write("\">");
-        self.write(&number.to_string());
+        self.out.push_str(" id=\"");
+        push_footnote_id(&mut self.out, "fnref", number, nth);
+        self.out.push_str("\">");
+        push_number(&mut self.out, number);
         self.write("</a></sup>");
     }
 
@@ -1130,6 +1336,9 @@ impl<'e, I: Iterator<Item = Event<'e>>> MarkdownWriter<'e, I> {
         let Some(open) = self.open.pop() else {
             return;
         };
+        if self.footnotes.saved.is_empty() {
+            self.segments.element_ended(self.open.len());
+        }
         if open.nests {
             self.depth = self.depth.saturating_sub(1);
         }
@@ -1204,23 +1413,20 @@ impl<'e, I: Iterator<Item = Event<'e>>> MarkdownWriter<'e, I> {
             let mut definition = self.footnotes.definitions.remove(key).unwrap_or_default();
             let mut backlinks = String::new();
             for nth in 1..=references {
-                let reference_id = if nth == 1 {
-                    format!("fnref:{number}")
-                } else {
-                    format!("fnref:{number}:{nth}")
-                };
-                let label = if nth == 1 {
-                    format!("Back to reference {number}")
-                } else {
-                    format!("Back to reference {number} ({nth})")
-                };
-                let target = format!("#{reference_id}");
-                let href = self.anchor(&target).unwrap_or(target);
+                let href = self.footnote_href("fnref", number, nth);
                 backlinks.push_str(" <a");
                 push_attribute(&mut backlinks, "href", &href);
-                backlinks.push_str(&format!(
-                    " class=\"footnote-backref\" aria-label=\"{label}\">↩</a>"
-                ));
+                backlinks.push_str(" class=\"footnote-backref\" aria-label=\"Back to reference ");
+                push_number(&mut backlinks, number);
+                if nth > 1 {
+                    backlinks.push_str(" (");
+                    push_number(&mut backlinks, nth);
+                    backlinks.push(')');
+                }
+                // The arrow (U+21A9) as a reference keeps the body ASCII when the article is:
+                // an ASCII string crosses into JavaScript and through the HTML parser as
+                // one byte per character, a string with one wider character as two.
+                backlinks.push_str("\">&#8617;</a>");
             }
             // The back-links go inside the last paragraph when there is one, as readers expect.
             if definition.ends_with("</p>\n") {
@@ -1232,7 +1438,9 @@ impl<'e, I: Iterator<Item = Event<'e>>> MarkdownWriter<'e, I> {
                 definition.push_str(backlinks.trim_start());
                 definition.push_str("</p>\n");
             }
-            self.write(&format!("<li id=\"fn:{number}\">\n"));
+            self.write("<li id=\"");
+            push_footnote_id(&mut self.out, "fn", number, 1);
+            self.write("\">\n");
             self.write(&definition);
             self.write_block("</li>\n");
         }
@@ -1678,6 +1886,8 @@ mod tests {
                 assert_only_own_markup(&rendered.html, &text);
             }
             let mut end = 0;
+            // The trusted runs as the web layer parses them: an element in each island's place.
+            let mut marked = String::new();
             for (segment, (kind, html)) in rendered.segments.iter().zip(rendered.segment_html()) {
                 assert_eq!(segment.start, end, "segments in order, from {text:?}");
                 assert!(
@@ -1686,10 +1896,13 @@ mod tests {
                 );
                 end = segment.end;
                 if kind == SegmentKind::Trusted {
-                    assert_balanced(html);
                     assert_only_own_markup(html, &text);
+                    marked.push_str(html);
+                } else {
+                    marked.push_str("<sup></sup>");
                 }
             }
+            assert_balanced(&marked);
             assert_eq!(
                 end,
                 rendered.html.len(),
@@ -1715,17 +1928,97 @@ mod tests {
             assert!(!trusted.contains(raw), "{raw} in a trusted run: {trusted}");
         }
         assert!(trusted.contains("<p>Plain.</p>"));
-        // Adjacent islands are one: one parse and one walk.
-        let kinds: Vec<SegmentKind> = rendered.segments.iter().map(|s| s.kind).collect();
+        // The raw block is an island of its own; the raw phrasing tags are islands inside
+        // their paragraphs, and the footnote section one more.
+        let islands: Vec<&str> = rendered
+            .segment_html()
+            .filter(|(kind, _)| *kind == SegmentKind::Raw)
+            .map(|(_, html)| html)
+            .collect();
+        assert_eq!(islands.len(), 4, "{islands:?}");
+        assert!(islands[0].starts_with("<div>") && islands[0].contains("<em>md</em>"));
+        assert_eq!(&islands[1..3], ["<kbd>k</kbd>", "<b>x</b>"]);
+        assert!(islands[3].starts_with("<section class=\"footnotes\">"));
+    }
+
+    #[test]
+    fn footnote_ids_and_routes_are_written_as_before() {
+        let mut out = String::new();
+        for number in [0, 7, 10, 1234, usize::MAX] {
+            out.clear();
+            super::push_number(&mut out, number);
+            assert_eq!(out, number.to_string());
+        }
+        for slug in [None, Some("my trip/é")] {
+            let options = match slug {
+                Some(slug) => BodyOptions::for_article(slug),
+                None => BodyOptions::default(),
+            };
+            let writer =
+                super::MarkdownWriter::new(crate::article::markdown::parser(""), 0, &options);
+            for (kind, number, nth, id) in [
+                ("fn", 3, 1, "fn:3"),
+                ("fnref", 12, 1, "fnref:12"),
+                ("fnref", 12, 2, "fnref:12:2"),
+            ] {
+                let target = format!("#{id}");
+                let expected = writer.anchor(&target).unwrap_or(target);
+                assert_eq!(writer.footnote_href(kind, number, nth), expected);
+            }
+        }
+    }
+
+    /// The raw islands of `text`, in order.
+    fn islands_of(text: &str) -> Vec<String> {
+        let rendered = render_markdown(text, &BodyOptions::default());
+        rendered
+            .segment_html()
+            .filter(|(kind, _)| *kind == SegmentKind::Raw)
+            .map(|(_, html)| html.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn raw_phrasing_tags_are_islands_inside_their_block() {
         assert_eq!(
-            kinds,
-            [
-                SegmentKind::Trusted,
-                SegmentKind::Raw,
-                SegmentKind::Trusted,
-                SegmentKind::Raw
-            ]
+            islands_of("A <kbd>Ctrl</kbd>+<kbd>C</kbd> and <span>*x*</span>.\n"),
+            ["<kbd>Ctrl</kbd>", "<kbd>C</kbd>", "<span><em>x</em></span>"]
         );
+        // Islands with nothing between them are one.
+        assert_eq!(islands_of("<b>a</b><i>b</i> c\n"), ["<b>a</b><i>b</i>"]);
+        // Void elements and comments close at once.
+        assert_eq!(islands_of("a<br>b <!-- c --> d\n"), ["<br>", "<!-- c -->"]);
+        assert_eq!(
+            islands_of("# Title <kbd>K</kbd>\n\n| <b>x</b> | y |\n|---|---|\n"),
+            ["<kbd>K</kbd>", "<b>x</b>"]
+        );
+    }
+
+    #[test]
+    fn raw_html_that_the_paragraph_would_change_makes_the_block_the_island() {
+        // A block element inside a paragraph: the parser closes the paragraph.
+        assert_eq!(
+            islands_of("Before.\n\nA <div>x</div> y\n\nAfter.\n"),
+            ["<p>A <div>x</div> y</p>\n"]
+        );
+        // Raw tags that outlive the writer's element holding them.
+        assert_eq!(
+            islands_of("*a <kbd>b* c</kbd> d\n\nAfter.\n"),
+            ["<p><em>a <kbd>b</em> c</kbd> d</p>\n"]
+        );
+        // A raw link inside the writer's own link.
+        assert_eq!(
+            islands_of("[a <a href=\"x\">b</a>](y)\n\nAfter.\n"),
+            ["<p><a href=\"y\">a <a href=\"x\">b</a></a></p>\n"]
+        );
+        // A raw block later in the same top-level block takes in its inline islands.
+        assert_eq!(
+            islands_of("- a <kbd>k</kbd>\n\n  <div>d</div>\n\nAfter.\n"),
+            ["<ul>\n<li>\n<p>a <kbd>k</kbd></p>\n<div>d</div>\n</li>\n</ul>\n"]
+        );
+        // Left open, a raw tag keeps the island going, as a raw block's would.
+        let open = islands_of("A <kbd>open\n\nNext.\n");
+        assert_eq!(open, ["<p>A <kbd>open</p>\n<p>Next.</p>\n"]);
     }
 
     #[test]

@@ -1,9 +1,24 @@
 //! HTML escaping: the only way untrusted text enters markup the renderer writes.
 
+/// The bytes [`push_escaped`] replaces.
+const NEEDS_ESCAPE: [bool; 256] = {
+    let mut table = [false; 256];
+    table[b'&' as usize] = true;
+    table[b'<' as usize] = true;
+    table[b'>' as usize] = true;
+    table[b'"' as usize] = true;
+    table[b'\'' as usize] = true;
+    table
+};
+
 /// Appends `text` escaped for an element's content or a double-quoted attribute value.
 pub fn push_escaped(out: &mut String, text: &str) {
     let mut start = 0;
     for (i, byte) in text.bytes().enumerate() {
+        // One table look-up per byte: most bytes of a text need nothing.
+        if !NEEDS_ESCAPE[usize::from(byte)] {
+            continue;
+        }
         let replacement = match byte {
             b'&' => "&amp;",
             b'<' => "&lt;",

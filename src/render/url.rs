@@ -28,6 +28,16 @@ pub fn safe_url(raw: &str) -> Option<String> {
 
 /// True when [`safe_url`] would keep `raw`.
 pub fn is_safe(raw: &str) -> bool {
+    // Without whitespace, controls or `&`, both readings below are `raw` itself (nothing
+    // to trim, strip or decode): the common case, judged without building them.
+    if !raw.bytes().any(|b| b <= b' ' || b == 0x7F || b == b'&') {
+        return scheme_allowed(raw);
+    }
+    judged_in_full(raw)
+}
+
+/// [`is_safe`] for any URL: both readings built and judged.
+fn judged_in_full(raw: &str) -> bool {
     let as_browser_reads = browser_normalized(raw);
     if !scheme_allowed(&as_browser_reads) {
         return false;
@@ -48,27 +58,40 @@ pub fn is_safe(raw: &str) -> bool {
 
 /// True for absolute http(s) URLs and protocol-relative ones: links that leave the site.
 pub fn is_external(url: &str) -> bool {
-    let cleaned = strip_whitespace_and_controls(url).to_ascii_lowercase();
-    // Browsers read a backslash as a slash in http(s) URLs, so `\\host` is `//host`.
-    let cleaned = cleaned.replace('\\', "/");
-    cleaned.starts_with("http:") || cleaned.starts_with("https:") || cleaned.starts_with("//")
+    // Only the first six characters of the cleaned URL decide, so only they are cleaned.
+    let head: String = url
+        .chars()
+        .filter(|&c| !(c <= ' ' || c == '\u{7F}'))
+        .take(6)
+        // Browsers read a backslash as a slash in http(s) URLs, so `\\host` is `//host`.
+        .map(|c| {
+            if c == '\\' {
+                '/'
+            } else {
+                c.to_ascii_lowercase()
+            }
+        })
+        .collect();
+    head.starts_with("http:") || head.starts_with("https:") || head.starts_with("//")
 }
 
-/// The scheme of a URL, lower-cased, or `None` for a scheme-less (relative) URL.
+/// The scheme of a URL as written, or `None` for a scheme-less (relative) URL.
 /// A colon before any `/`, `?` or `#` makes what precedes it a scheme, even
 /// when that would not be a valid scheme name (`a b:c`): such URLs are refused.
-fn scheme(url: &str) -> Option<String> {
+fn scheme(url: &str) -> Option<&str> {
     let end = url.find([':', '/', '?', '#'])?;
     if url.get(end..end + 1) != Some(":") {
         return None;
     }
-    Some(url.get(..end).unwrap_or_default().to_ascii_lowercase())
+    url.get(..end)
 }
 
 fn scheme_allowed(url: &str) -> bool {
     match scheme(url) {
         None => true,
-        Some(name) => ALLOWED_SCHEMES.contains(&name.as_str()),
+        Some(name) => ALLOWED_SCHEMES
+            .iter()
+            .any(|allowed| allowed.eq_ignore_ascii_case(name)),
     }
 }
 
@@ -190,7 +213,32 @@ fn decode_one(after: &str) -> Option<(char, usize)> {
 
 #[cfg(test)]
 mod tests {
-    use super::{decode_entities, is_external, safe_url};
+    use super::{decode_entities, is_external, is_safe, judged_in_full, safe_url};
+
+    /// The shortcut for plain URLs judges as the full reading does.
+    #[test]
+    fn plain_urls_are_judged_as_in_full() {
+        let urls = [
+            "https://example.com/a?b=c#d",
+            "HTTPS://EXAMPLE.COM",
+            "mailto:a@b.c",
+            "//cdn.example.com/x.png",
+            "#/a/slug/fn%3A1",
+            "javascript:alert(1)",
+            "JaVaScRiPt:alert(1)",
+            "vbscript:x",
+            "data:text/html,x",
+            "a:b",
+            "images/a:b.png",
+            "caf\u{E9}.html",
+            "\u{130}ttps://example.com",
+            "https\u{FF1A}//example.com",
+            "",
+        ];
+        for url in urls {
+            assert_eq!(is_safe(url), judged_in_full(url), "{url:?}");
+        }
+    }
 
     #[test]
     fn allows_web_mail_relative_and_fragment_urls() {

@@ -10,21 +10,30 @@
 //!   whatever index the viewer itself uses, so the figure survives a prebuilt index.
 
 use crate::article::{markdown, parse_article};
-use crate::web::view::body_fragment;
+use crate::render::{render_body, BodyOptions};
+use crate::web::view::fill_body;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use web_sys::Element;
 
 /// Folio's pipeline: `markdown` parsed as the article `bench.md`, rendered, sanitised
-/// if it carries raw HTML, and its nodes moved into `target` (replacing its children).
+/// if it carries raw HTML, and its nodes put into `target` (replacing its children).
 #[wasm_bindgen]
 pub fn bench_pipeline(target: &Element, markdown: &str) -> Result<(), JsValue> {
-    let document = crate::web::dom::document()?;
     let article = parse_article("bench.md", markdown.as_bytes());
-    // Routed like an article the viewer opens, so the pipeline does the viewer's work.
-    let fragment = body_fragment(&document, &article, Some("bench"))?;
-    target.replace_children_with_node_1(&fragment);
-    Ok(())
+    // Routed like an article the viewer opens, and inserted as the viewer inserts a body,
+    // so the pipeline does the viewer's work.
+    let rendered = render_body(&article, &BodyOptions::for_article("bench"));
+    fill_body(target, &rendered, Some("bench"))
+}
+
+/// Folio's rendering alone, as [`bench_pipeline`] does it: the body's HTML as one string,
+/// its raw islands in place and unsanitised (never inserted anywhere), for the table's
+/// "alone (string)" rows beside the floor's `push_html`.
+#[wasm_bindgen]
+pub fn bench_render_folio(markdown: &str) -> String {
+    let article = parse_article("bench.md", markdown.as_bytes());
+    render_body(&article, &BodyOptions::for_article("bench")).html
 }
 
 /// The floor: pulldown-cmark's own `push_html` with Folio's Markdown options, no sanitising.

@@ -6,11 +6,16 @@
 //! created here. So a bug that wrote article text to `innerHTML` elsewhere would fail
 //! loudly instead of running script.
 //!
-//! The policy is used in exactly one place, [`set_template_html`]: the renderer's HTML
-//! (its own escaped views, and article bodies) is parsed into an inert `<template>`,
-//! then sanitised when it carries raw HTML, and its nodes are moved into the page
-//! ([`set_html`]). The policy lets the string through unchanged: what makes it safe
-//! is the renderer's escaping and the sanitiser's walk that follow, not the policy.
+//! The policy is used in exactly two places. [`set_template_html`]: the renderer's HTML
+//! (its own escaped views, and the raw islands of article bodies) is parsed into an inert
+//! `<template>`, then sanitised when it carries raw HTML, and its nodes are moved into the
+//! page ([`set_html`]). [`set_inner_html`]: the trusted runs of an article body, the
+//! writer's own markup with no raw HTML, are parsed straight into the body element, which
+//! spares the adoption of every node from the template's document; the body's raw
+//! islands may ride along only inside `<template>` elements, whose content the parser
+//! keeps inert (see `view::fill_in_one_parse`).
+//! The policy lets the string through unchanged: what makes it safe is the renderer's
+//! escaping and the sanitiser's walk, not the policy.
 //!
 //! Browsers without Trusted Types (`window.trustedTypes` missing) get the plain
 //! string, as before.
@@ -68,6 +73,17 @@ fn trusted(html: &str) -> Result<JsValue, JsValue> {
 pub fn set_template_html(template: &HtmlTemplateElement, html: &str) -> Result<(), JsValue> {
     let value = trusted(html)?;
     Reflect::set(template, &"innerHTML".into(), &value)?;
+    Ok(())
+}
+
+/// Replaces the children of `element` by parsing `html` in its place (`innerHTML`).
+/// Unlike [`set_html`], the parse is not inert: the nodes belong to the page's document
+/// at once (no adoption when they move), and images start loading as they would once in
+/// the page. Only for the writer's own markup, such as the trusted runs of a rendered
+/// body, with any raw HTML inside templates that it cannot leave.
+pub fn set_inner_html(element: &Element, html: &str) -> Result<(), JsValue> {
+    let value = trusted(html)?;
+    Reflect::set(element, &"innerHTML".into(), &value)?;
     Ok(())
 }
 

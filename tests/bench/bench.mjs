@@ -193,13 +193,17 @@ async function transferAndMemory(route) {
 ///   after a forced style and layout (`offsetHeight`), the cost a reader waits for;
 /// - before each timed call, garbage from the previous one is collected (`gc()`, exposed
 ///   by `--js-flags=--expose-gc`) and the page is left idle for a frame, so no method pays
-///   for another's garbage or pending style work; the methods run in a rotated order each round.
+///   for another's garbage or pending style work; the methods run in a rotated order each round;
+/// - beside the wall-clock time, each call's main-thread CPU time is read from the DevTools
+///   protocol (`Performance.getMetrics`, `ThreadTime`, before and after the call, less the
+///   cost of an empty call): on a machine shared with other jobs, the wall-clock time of a
+///   100 ms task swings by a factor of two while its CPU time stays within a few per cent.
 async function pipeline() {
   const { context, page } = await coldPage();
   await page.goto(new URL('bench/bench.html', config.siteUrl).href);
   await page.waitForFunction(() => window.folioBench !== undefined, null, { timeout: 20_000 });
-  const result = await page.evaluate(async (runs) => {
-    const { bench_pipeline, bench_render_floor, marked } = window.folioBench;
+  const plan = await page.evaluate(async () => {
+    const { bench_pipeline, bench_render_floor, bench_render_folio, marked } = window.folioBench;
     const text = await (await fetch('article-1mb.md')).text();
     // The same article without its raw HTML fragments (<kbd>), so no island needs the sanitiser.
     const noRawHtml = text.replace(/<\/?kbd>/g, '');
@@ -214,42 +218,75 @@ async function pipeline() {
       },
     };
     const stringOnly = {
+      folioRender: () => bench_render_folio(text),
       floorRender: () => bench_render_floor(text),
       markedRender: () => marked.parse(text),
     };
-    const settle = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
-    const collect = () => (typeof window.gc === 'function' ? window.gc() : undefined);
-    const timed = async (method, mode) => {
-      const target = document.createElement('div');
-      target.className = 'article-body';
-      if (mode === 'layout') document.body.append(target);
-      collect();
-      await settle();
-      const started = performance.now();
-      method(target);
-      if (mode === 'layout') void target.offsetHeight;
-      const elapsed = performance.now() - started;
-      target.remove();
-      return elapsed;
+    const methods = {
+      empty: [() => {}, 'string'],
+      ...Object.fromEntries(Object.entries(inserting).map(([name, method]) => [name, [method, 'detached']])),
+      ...Object.fromEntries(Object.entries(inserting).map(([name, method]) => [name + 'Layout', [method, 'layout']])),
+      ...Object.fromEntries(Object.entries(stringOnly).map(([name, method]) => [name, [method, 'string']])),
     };
-    const plan = [
-      ...Object.entries(inserting).map(([name, method]) => [name, method, 'detached']),
-      ...Object.entries(inserting).map(([name, method]) => [name + 'Layout', method, 'layout']),
-      ...Object.entries(stringOnly).map(([name, method]) => [name, method, 'string']),
-    ];
-    const times = Object.fromEntries(plan.map(([name]) => [name, []]));
-    // One warm-up round, then the measured ones; each round starts one method later.
-    for (let round = 0; round <= runs; round++) {
-      for (let i = 0; i < plan.length; i++) {
-        const [name, method, mode] = plan[(i + round) % plan.length];
-        const elapsed = await timed(method, mode);
-        if (round > 0) times[name].push(elapsed);
+    const settle = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+    let target = null;
+    window.__pipeline = {
+      bytes: text.length,
+      gc: typeof window.gc === 'function',
+      // Untimed: a fresh element, garbage collected, an idle frame.
+      prepare: async (name) => {
+        target = document.createElement('div');
+        target.className = 'article-body';
+        if (methods[name][1] === 'layout') document.body.append(target);
+        if (typeof window.gc === 'function') window.gc();
+        await settle();
+      },
+      run: (name) => {
+        const [method, mode] = methods[name];
+        const started = performance.now();
+        method(target);
+        if (mode === 'layout') void target.offsetHeight;
+        const elapsed = performance.now() - started;
+        target.remove();
+        return elapsed;
+      },
+    };
+    return Object.keys(methods);
+  });
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
+  const threadMs = async () => {
+    const { metrics } = await cdp.send('Performance.getMetrics');
+    const thread = metrics.find((metric) => metric.name === 'ThreadTime');
+    return thread ? thread.value * 1000 : null;
+  };
+  const times = Object.fromEntries(plan.map((name) => [name, []]));
+  const cpu = Object.fromEntries(plan.map((name) => [name, []]));
+  // One warm-up round, then the measured ones; each round starts one method later.
+  for (let round = 0; round <= config.pipelineRuns; round++) {
+    for (let i = 0; i < plan.length; i++) {
+      const name = plan[(i + round) % plan.length];
+      await page.evaluate((n) => window.__pipeline.prepare(n), name);
+      const before = await threadMs();
+      const elapsed = await page.evaluate((n) => window.__pipeline.run(n), name);
+      const after = await threadMs();
+      if (round > 0) {
+        times[name].push(elapsed);
+        if (before !== null && after !== null) cpu[name].push(after - before);
       }
     }
-    return { bytes: text.length, times, gc: typeof window.gc === 'function' };
-  }, config.pipelineRuns);
+  }
+  const { bytes, gc } = await page.evaluate(() => ({ bytes: window.__pipeline.bytes, gc: window.__pipeline.gc }));
   await context.close();
-  return result;
+  // The empty call's CPU time is what reading the metrics and calling into the page cost.
+  const overhead = cpu.empty.length ? median(cpu.empty) : 0;
+  delete times.empty;
+  const cpuMs = Object.fromEntries(
+    Object.entries(cpu)
+      .filter(([name, values]) => name !== 'empty' && values.length)
+      .map(([name, values]) => [name, Math.max(0, median(values) - overhead)]),
+  );
+  return { bytes, times, cpuMs, gc };
 }
 
 /// The pipeline section of the report.
@@ -259,15 +296,21 @@ function pipelineLines(pipe, t) {
   lines.push('Each method turns the Markdown text into DOM nodes under a fresh element.');
   lines.push('"Into a detached element" ends when the nodes are built (render, HTML parse, tree building; no style or layout): the targets above use these figures.');
   lines.push('"In the page, with style and layout" appends the element to the page under the full style sheet and ends after a forced layout (`offsetHeight`).');
-  lines.push(`Garbage is collected before every timed call${pipe.gc ? '' : ' (not available in this run: `gc()` was missing)'}, and the order of the methods rotates each round.`, '');
-  lines.push('| Method | Into a detached element | In the page, with style and layout |', '| --- | --- | --- |');
-  lines.push(`| Folio: parse, render, sanitise the raw islands, insert | ${fixed(t.folio)} ms | ${fixed(t.folioLayout)} ms |`);
-  lines.push(`| Folio on the same text without its \`<kbd>\` fragments (no island) | ${fixed(t.folioNoRawHtml)} ms | ${fixed(t.folioNoRawHtmlLayout)} ms |`);
-  lines.push(`| Floor: pulldown-cmark push_html + innerHTML (same wasm) | ${fixed(t.floor)} ms | ${fixed(t.floorLayout)} ms |`);
-  lines.push(`| marked + innerHTML | ${fixed(t.marked)} ms | ${fixed(t.markedLayout)} ms |`);
-  lines.push(`| pulldown-cmark push_html alone (string) | ${fixed(t.floorRender)} ms | |`);
-  lines.push(`| marked alone (string) | ${fixed(t.markedRender)} ms | |`);
+  lines.push(`Garbage is collected before every timed call${pipe.gc ? '' : ' (not available in this run: `gc()` was missing)'}, and the order of the methods rotates each round.`);
+  lines.push('"Main-thread CPU" is the CPU time of the page\'s main thread over the same detached calls (DevTools `ThreadTime`, median): steadier than wall-clock time when other jobs share the machine.', '');
+  const c = pipe.cpuMs || {};
+  lines.push('| Method | Into a detached element | In the page, with style and layout | Main-thread CPU, detached |', '| --- | --- | --- | --- |');
+  lines.push(`| Folio: parse, render, sanitise the raw islands, insert | ${fixed(t.folio)} ms | ${fixed(t.folioLayout)} ms | ${fixed(c.folio)} ms |`);
+  lines.push(`| Folio on the same text without its \`<kbd>\` fragments (no island) | ${fixed(t.folioNoRawHtml)} ms | ${fixed(t.folioNoRawHtmlLayout)} ms | ${fixed(c.folioNoRawHtml)} ms |`);
+  lines.push(`| Floor: pulldown-cmark push_html + innerHTML (same wasm) | ${fixed(t.floor)} ms | ${fixed(t.floorLayout)} ms | ${fixed(c.floor)} ms |`);
+  lines.push(`| marked + innerHTML | ${fixed(t.marked)} ms | ${fixed(t.markedLayout)} ms | ${fixed(c.marked)} ms |`);
+  lines.push(`| Folio's parse and render alone (string, islands unsanitised) | ${fixed(t.folioRender)} ms | | ${fixed(c.folioRender)} ms |`);
+  lines.push(`| pulldown-cmark push_html alone (string) | ${fixed(t.floorRender)} ms | | ${fixed(c.floorRender)} ms |`);
+  lines.push(`| marked alone (string) | ${fixed(t.markedRender)} ms | | ${fixed(c.markedRender)} ms |`);
   lines.push('');
+  if (c.folio && c.floor && c.marked) {
+    lines.push(`In main-thread CPU time, Folio takes ${fixed(c.folio / c.floor, 2)}× the floor, and marked + innerHTML ${fixed(c.marked / c.folio, 2)}× Folio's time (the targets are judged on the wall-clock figures).`, '');
+  }
   return lines;
 }
 
@@ -318,7 +361,7 @@ async function main() {
     await browser.close();
     const t = Object.fromEntries(Object.entries(pipe.times).map(([k, v]) => [k, median(v)]));
     console.log(pipelineLines(pipe, t).join('\n'));
-    console.log(`folio / floor ${fixed(t.folio / t.floor, 2)}×, marked / folio ${fixed(t.marked / t.folio, 2)}×`);
+    console.log(`folio / floor ${fixed(t.folio / t.floor, 2)}×, marked / folio ${fixed(t.marked / t.folio, 2)}× (wall clock)`);
     clearTimeout(watchdog);
     return;
   }
