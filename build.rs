@@ -3,14 +3,18 @@
 //! Walks `articles/` (or the folder named by `FOLIO_ARTICLES_DIR`, used by
 //! `cargo xtask serve --articles DIR` and the benchmarks) for `*.md`, `*.markdown`
 //! and `*.txt` files, subfolders included, assigns each a unique slug, and writes
-//! `$OUT_DIR/bundle.rs` with two static lists in path order:
+//! `$OUT_DIR/bundle.rs` with three static lists in path order:
 //! - `BUNDLE`: paths, slugs and `include_bytes!` of the raw files (for tests and tools);
 //! - `PREPARED`: every article parsed here, with the crate's own parser (compiled
 //!   through `#[path]`), as `catalog::PreparedArticle` data: metadata, excerpt,
-//!   reading time, diagnostics and body, and the body rendered by the crate's own
-//!   body writer (`src/render/body.rs` and what it needs, also through `#[path]`), cut
-//!   into trusted runs and raw islands. The viewer reads only this, so no parser and
-//!   no Markdown renderer runs (or ships) in the browser.
+//!   reading time and diagnostics, and the body rendered by the crate's own body writer
+//!   (`src/render/body.rs` and what it needs, also through `#[path]`), cut into trusted
+//!   runs and raw islands. The viewer reads only this and the search data below, so no
+//!   parser and no Markdown renderer runs (or ships) in the browser;
+//! - `PREPARED_BODIES`: each article's parsed body (`catalog::PreparedBody`), for
+//!   `Catalog::article`. A static of its own, which the viewer never names, so the linker
+//!   leaves it out of the wasm: the wasm carries an article as its rendering, its plain
+//!   text and its share of the index, not also as its source.
 //!
 //! It also writes `$OUT_DIR/search.rs`: the search index of the listed (non-draft) articles,
 //! built with the crate's own search code (`src/search/`, compiled through `#[path]` too) and
@@ -95,6 +99,7 @@ fn main() {
 
     let mut out = String::from("pub static BUNDLE: &[BundledFile] = &[\n");
     let mut prepared = String::from("pub static PREPARED: &[PreparedArticle] = &[\n");
+    let mut bodies = String::from("pub static PREPARED_BODIES: &[PreparedBody] = &[\n");
     let mut index = search::SearchIndexBuilder::new();
     let mut plain_texts = String::new();
     let mut plain_text_ends = String::from("pub static PLAIN_TEXT_ENDS: &[u32] = &[");
@@ -113,6 +118,7 @@ fn main() {
         }
         let plain = article::text::plain_text(&parsed);
         write_prepared(&mut prepared, &assigned.slug, &parsed, &plain);
+        write_body(&mut bodies, &parsed);
         plain_texts.push_str(&plain);
         let _ = write!(plain_text_ends, "{},", plain_texts.len());
         // The same documents, in the same order, as `Catalog::build_search_index`.
@@ -133,7 +139,9 @@ fn main() {
     }
     out.push_str("];\n");
     prepared.push_str("];\n");
+    bodies.push_str("];\n");
     out.push_str(&prepared);
+    out.push_str(&bodies);
     let out_dir = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
     fs::write(out_dir.join("bundle.rs"), out).expect("write bundle.rs");
 
@@ -215,7 +223,15 @@ fn write_prepared(out: &mut String, slug: &str, parsed: &article::Article, plain
             diagnostic.line, diagnostic.message
         );
     }
-    out.push_str("], body: ");
+    out.push_str("]");
+    write_rendering(out, slug, parsed);
+    out.push_str(" },\n");
+}
+
+/// Writes the article's parsed body, one element of `PREPARED_BODIES`: a static of its own,
+/// so that a build which never asks for the parsed article (the viewer) does not carry it.
+fn write_body(out: &mut String, parsed: &article::Article) {
+    out.push_str("    ");
     match &parsed.body {
         article::Body::Markdown(body) => {
             let _ = write!(
@@ -241,8 +257,7 @@ fn write_prepared(out: &mut String, slug: &str, parsed: &article::Article, plain
             let _ = write!(out, "], related: {} }}", strings_code(&body.related));
         }
     }
-    write_rendering(out, slug, parsed);
-    out.push_str(" },\n");
+    out.push_str(",\n");
 }
 
 /// Writes `, rendered: PreparedRendering { … }`: the body rendered as the viewer shows it.

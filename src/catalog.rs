@@ -39,9 +39,10 @@ pub struct BundledFile {
     pub bytes: &'static [u8],
 }
 
-/// One article as `build.rs` parsed it: the [`Article`] and its [`Entry`] fields, as
+/// One article as `build.rs` parsed it: its [`Entry`] fields and its rendered body, as
 /// static data. `build.rs` writes these (in `$OUT_DIR/bundle.rs`) from the result of
 /// [`article::parse_article`], [`text::library_excerpt`] and [`text::reading_minutes`].
+/// The parsed body is kept apart ([`prepared_article`]), as the viewer never reads it.
 pub struct PreparedArticle {
     pub path: &'static str,
     pub slug: &'static str,
@@ -50,7 +51,6 @@ pub struct PreparedArticle {
     pub excerpt: &'static str,
     pub reading_minutes: u32,
     pub diagnostics: &'static [PreparedDiagnostic],
-    pub body: PreparedBody,
     /// The body as `build.rs` rendered it, for the viewer: no Markdown is rendered in
     /// the browser (see ARCHITECTURE.md, "Render at build time").
     pub rendered: PreparedRendering,
@@ -115,8 +115,8 @@ pub struct PreparedDiagnostic {
     pub message: &'static str,
 }
 
-/// [`Body`] as static data: Markdown stays text (it is rendered on open), news is
-/// kept as the blocks its parser found.
+/// [`Body`] as static data: Markdown stays text, news is kept as the blocks its parser
+/// found. Only [`prepared_article`] reads these.
 pub enum PreparedBody {
     Markdown {
         text: &'static str,
@@ -158,6 +158,13 @@ mod bundle {
 /// tests and tools that parse them again. The viewer reads [`prepared_articles`].
 pub fn bundled_files() -> &'static [BundledFile] {
     bundle::BUNDLE
+}
+
+/// The whole bundled article `id`, as [`article::parse_article`] returned it at build time.
+/// The viewer never calls this, so the parsed bodies it reads are left out of the wasm.
+pub fn prepared_article(id: ArticleId) -> Option<Article> {
+    let prepared = bundle::PREPARED.get(id)?;
+    Some(prepared.article(bundle::PREPARED_BODIES.get(id)?))
 }
 
 /// Every bundled article as `build.rs` parsed it, in the order of [`bundled_files`].
@@ -221,10 +228,10 @@ impl PreparedArticle {
             .collect()
     }
 
-    /// The whole article, as [`article::parse_article`] returned it at build time.
-    pub fn article(&self) -> Article {
+    /// The whole article, with its parsed `body`.
+    fn article(&self, body: &PreparedBody) -> Article {
         let meta = &self.meta;
-        let body = match &self.body {
+        let body = match body {
             PreparedBody::Markdown { text, first_line } => Body::Markdown(MarkdownBody {
                 text: text.to_string(),
                 first_line: *first_line,
@@ -447,8 +454,14 @@ impl Catalog {
     }
 
     /// The whole article with this id: its prepared body, or its source parsed now.
+    /// Not through the [`Bodies`] trait object, whose every method the wasm carries: the
+    /// viewer never asks for a parsed article, so neither the parser nor the prepared
+    /// bodies are linked into it.
     pub fn article(&self, id: ArticleId) -> Option<Article> {
-        self.bodies.article(id)
+        match self.bodies.source(id)? {
+            BodySource::Bundled => prepared_article(id),
+            BodySource::File(source) => Some(parse_source(source)),
+        }
     }
 
     /// The body of an article as the viewer shows it, in-page links routed to its slug:
@@ -483,21 +496,34 @@ impl ArticleTexts for Catalog {
     }
 }
 
-/// Where a catalog finds an article's body, its rendering, plain text and search index.
+/// Where a catalog finds an article's rendering, plain text and search index, and where
+/// [`Catalog::article`] finds the article itself.
 /// A trait object rather than an enum, so that a build which never calls
 /// [`Catalog::from_sources`] (the wasm) does not link the parsers, the Markdown renderer,
 /// the plain-text walk or the index builder at all.
 trait Bodies {
-    fn article(&self, id: ArticleId) -> Option<Article>;
+    fn source(&self, id: ArticleId) -> Option<BodySource<'_>>;
     fn rendered_body(&self, id: ArticleId, slug: &str) -> Option<RenderedBody>;
     fn plain_text(&self, id: ArticleId) -> Option<String>;
     fn search_index(&self, catalog: &Catalog) -> SearchIndex;
 }
 
+/// Where [`Catalog::article`] finds an article.
+enum BodySource<'a> {
+    /// In [`prepared_article`].
+    Bundled,
+    /// In this file, parsed again.
+    File(&'a Source),
+}
+
+fn parse_source(source: &Source) -> Article {
+    article::parse_article(&source.path, &source.bytes)
+}
+
 /// Parsed, rendered and indexed at build time: the viewer's catalog.
 impl Bodies for &'static [PreparedArticle] {
-    fn article(&self, id: ArticleId) -> Option<Article> {
-        self.get(id).map(PreparedArticle::article)
+    fn source(&self, id: ArticleId) -> Option<BodySource<'_>> {
+        self.get(id).map(|_| BodySource::Bundled)
     }
 
     fn rendered_body(&self, id: ArticleId, _slug: &str) -> Option<RenderedBody> {
@@ -518,18 +544,17 @@ impl Bodies for &'static [PreparedArticle] {
 
 /// Parsed when opened.
 impl Bodies for Vec<Source> {
-    fn article(&self, id: ArticleId) -> Option<Article> {
-        let source = self.get(id)?;
-        Some(article::parse_article(&source.path, &source.bytes))
+    fn source(&self, id: ArticleId) -> Option<BodySource<'_>> {
+        self.get(id).map(BodySource::File)
     }
 
     fn rendered_body(&self, id: ArticleId, slug: &str) -> Option<RenderedBody> {
-        let article = self.article(id)?;
+        let article = parse_source(self.get(id)?);
         Some(render_body(&article, &BodyOptions::for_article(slug)))
     }
 
     fn plain_text(&self, id: ArticleId) -> Option<String> {
-        self.article(id).map(|article| text::plain_text(&article))
+        self.get(id).map(|source| text::plain_text(&parse_source(source)))
     }
 
     fn search_index(&self, catalog: &Catalog) -> SearchIndex {
