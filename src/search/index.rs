@@ -726,8 +726,7 @@ fn short_key(bytes: &[u8]) -> u64 {
 /// Multiplier of the table's multiplicative hashing: the table indexes by the product's top bits.
 const SLOT_MIX: u64 = 0x9E37_79B9_7F4A_7C15;
 
-/// A term's state in the current document, kept small and apart from the rest of its state
-/// because every token touches it.
+/// A term's state in the current document.
 #[derive(Clone, Copy, Default)]
 struct Current {
     /// Number + 1 of the document these figures are of (0 before the first).
@@ -741,9 +740,13 @@ struct Current {
     fields: u8,
 }
 
-/// What the builder keeps of a term across documents.
+/// What the builder keeps of a term.
+///
+/// All in one place, the state of the current document first: every token touches that, and
+/// the end of the document finds the rest beside it, still in the cache.
 #[derive(Default)]
 struct TermData {
+    current: Current,
     /// The last document whose posting was written.
     last_doc: DocNumber,
     document_frequency: u32,
@@ -826,14 +829,15 @@ pub struct IndexBuilder {
     arena: String,
     /// End of each term in `arena`, by id.
     ends: Vec<u32>,
-    current: Vec<Current>,
     terms: Vec<TermData>,
     /// The current document's tokens; only the first `occurrence_count` are in use
     /// (the vector keeps its length so that a token writes in place).
     occurrences: Vec<Occurrence>,
     occurrence_count: u32,
-    /// Terms seen in the current document.
+    /// Terms seen in the current document: the first `touched_count` (the vector keeps its
+    /// length, as `occurrences` does).
     touched: Vec<u32>,
+    touched_count: u32,
     current_doc: DocNumber,
     in_document: bool,
     /// Per document and field: number of tokens.
@@ -866,6 +870,17 @@ impl IndexBuilder {
         self.arena.get(start..end).unwrap_or_default()
     }
 
+    /// The bytes of term `id`: as [`IndexBuilder::term_text`], without the checks of a `str` slice.
+    #[inline(always)]
+    fn term_bytes(&self, id: u32) -> &[u8] {
+        let end = self.ends.get(id as usize).copied().unwrap_or(0) as usize;
+        let start = match id.checked_sub(1) {
+            Some(previous) => self.ends.get(previous as usize).copied().unwrap_or(0) as usize,
+            None => 0,
+        };
+        self.arena.as_bytes().get(start..end).unwrap_or_default()
+    }
+
     /// The id of `term`, and whether it is new (then it is added).
     #[inline(always)]
     fn intern(&mut self, term: &str) -> (u32, bool) {
@@ -883,7 +898,7 @@ impl IndexBuilder {
             }
             if entry.key == key
                 && entry.len == len
-                && (len <= 8 || self.term_text(entry.id - 1) == term)
+                && (len <= 8 || self.term_bytes(entry.id - 1) == bytes)
             {
                 return (entry.id - 1, false);
             }
@@ -899,7 +914,6 @@ impl IndexBuilder {
         }
         self.arena.push_str(term);
         self.ends.push(self.arena.len() as u32);
-        self.current.push(Current::default());
         self.terms.push(TermData::default());
         (id, true)
     }
@@ -943,7 +957,7 @@ impl IndexBuilder {
             None => self.occurrences.push(occurrence),
         }
         self.occurrence_count += 1;
-        let Some(current) = self.current.get_mut(id as usize) else {
+        let Some(TermData { current, .. }) = self.terms.get_mut(id as usize) else {
             return new;
         };
         if current.doc != doc {
@@ -954,7 +968,11 @@ impl IndexBuilder {
                 frequencies: [0; FIELD_COUNT],
                 fields: 0,
             };
-            self.touched.push(id);
+            match self.touched.get_mut(self.touched_count as usize) {
+                Some(slot) => *slot = id,
+                None => self.touched.push(id),
+            }
+            self.touched_count += 1;
         } else {
             if let Some(previous) = self.occurrences.get_mut(current.last as usize) {
                 previous.next = index;
@@ -985,11 +1003,16 @@ impl IndexBuilder {
             return;
         }
         let doc = self.current_doc;
-        for &id in &self.touched {
+        let touched = self
+            .touched
+            .get(..self.touched_count as usize)
+            .unwrap_or_default();
+        for &id in touched {
             let i = id as usize;
-            let (Some(current), Some(term)) = (self.current.get(i), self.terms.get_mut(i)) else {
+            let Some(term) = self.terms.get_mut(i) else {
                 continue;
             };
+            let current = term.current;
             // The first posting stores the document number itself, later ones the gap.
             let delta = if term.document_frequency == 0 {
                 doc
@@ -1018,7 +1041,7 @@ impl IndexBuilder {
                 next = occurrence.next;
             }
         }
-        self.touched.clear();
+        self.touched_count = 0;
         self.occurrence_count = 0;
         self.in_document = false;
     }
