@@ -223,7 +223,7 @@ fn write_prepared(out: &mut String, slug: &str, parsed: &article::Article, plain
             diagnostic.line, diagnostic.message
         );
     }
-    out.push_str("]");
+    out.push(']');
     write_rendering(out, slug, parsed);
     out.push_str(" },\n");
 }

@@ -591,19 +591,6 @@ fn split_varints(bytes: &[u8], count: u32) -> (&[u8], &[u8]) {
     bytes.split_at(end.min(bytes.len()))
 }
 
-#[inline]
-fn write_varint(out: &mut Vec<u8>, mut value: u32) {
-    if value < 0x80 {
-        out.push(value as u8);
-        return;
-    }
-    while value >= 0x80 {
-        out.push((value as u8) | 0x80);
-        value >>= 7;
-    }
-    out.push(value as u8);
-}
-
 /// Reads a varint and advances; a truncated one reads as what was there.
 #[inline]
 fn read_varint(bytes: &mut &[u8]) -> u32 {
@@ -678,38 +665,179 @@ fn hash_str(text: &str) -> u64 {
     (hash ^ (hash >> 31)).wrapping_mul(0x94D0_49BB_1331_11EB) ^ (hash >> 29)
 }
 
-/// Per-term state for the current document, kept small and together because every token touches it.
-#[derive(Clone, Default)]
-struct TermState {
-    /// Number + 1 of the last document that used the term (0 before the first).
-    current_doc: u32,
-    last_position: u32,
+/// A slot of the builder's term table.
+#[derive(Clone, Copy, Default)]
+struct Slot {
+    /// The term's key ([`term_key`]): a term of up to eight bytes is its own key, so
+    /// finding one compares two numbers and never the text.
+    key: u64,
+    /// The term's length in bytes.
+    len: u32,
+    /// Term id + 1; 0 for an empty slot.
+    id: u32,
+}
+
+/// The key of a term in the builder's table: up to eight bytes, the bytes themselves
+/// (little-endian, zero-padded, so equal keys of equal length are equal terms); a longer
+/// term, its hash (then the text is compared too).
+#[inline(always)]
+fn term_key(bytes: &[u8]) -> u64 {
+    if bytes.len() <= 8 {
+        return short_key(bytes);
+    }
+    // FxHash, eight bytes at a time, then the short key of the rest, and a final mix.
+    let mut hash = 0u64;
+    let mut rest = bytes;
+    while let Some((&[a, b, c, d, e, f, g, h], tail)) = rest.split_first_chunk::<8>() {
+        hash = (hash.rotate_left(5) ^ u64::from_le_bytes([a, b, c, d, e, f, g, h]))
+            .wrapping_mul(FX_SEED);
+        rest = tail;
+    }
+    hash = (hash.rotate_left(5) ^ short_key(rest)).wrapping_mul(FX_SEED);
+    (hash ^ (hash >> 31)).wrapping_mul(0x94D0_49BB_1331_11EB) ^ (hash >> 29)
+}
+
+/// Up to eight bytes as one little-endian word, zero-padded.
+///
+/// Eight, four, two and one bytes at a time rather than a copy into a zeroed word: no call
+/// to `memcpy` for a copy of variable length, which most terms (shorter than eight bytes)
+/// would need.
+#[inline(always)]
+fn short_key(bytes: &[u8]) -> u64 {
+    if let &[a, b, c, d, e, f, g, h] = bytes {
+        return u64::from_le_bytes([a, b, c, d, e, f, g, h]);
+    }
+    let mut word = 0u64;
+    let mut at = 0;
+    if let Some(&[a, b, c, d]) = bytes.get(..4) {
+        word = u32::from_le_bytes([a, b, c, d]) as u64;
+        at = 4;
+    }
+    if let Some(&[a, b]) = bytes.get(at..at + 2) {
+        word |= (u16::from_le_bytes([a, b]) as u64) << (at * 8);
+        at += 2;
+    }
+    if let Some(&one) = bytes.get(at) {
+        word |= (one as u64) << (at * 8);
+    }
+    word
+}
+
+/// Multiplier of the table's multiplicative hashing: the table indexes by the product's top bits.
+const SLOT_MIX: u64 = 0x9E37_79B9_7F4A_7C15;
+
+/// A term's state in the current document.
+#[derive(Clone, Copy, Default)]
+struct Current {
+    /// Number + 1 of the document these figures are of (0 before the first).
+    doc: u32,
+    /// The term's first and last occurrences in the document, in `IndexBuilder::occurrences`.
+    first: u32,
+    last: u32,
+    /// Frequencies in the document (saturating: past 65,535 a word's weight no longer changes).
+    frequencies: [u16; FIELD_COUNT],
+    /// One bit per field whose frequency is not 0.
+    fields: u8,
+}
+
+/// What the builder keeps of a term.
+///
+/// All in one place, the state of the current document first: every token touches that, and
+/// the end of the document finds the rest beside it, still in the cache.
+#[derive(Default)]
+struct TermData {
+    current: Current,
     /// The last document whose posting was written.
     last_doc: DocNumber,
     document_frequency: u32,
-    /// Frequencies in the current document (saturating: past 65,535 a word's weight no longer changes).
-    frequencies: [u16; FIELD_COUNT],
-    /// Encoded positions so far; here rather than in a separate list so that a token touches one place.
-    positions: Vec<u8>,
-    /// Encoded postings so far, here for the same reason: the end of a document touches one place per term.
-    postings: Vec<u8>,
+    /// Encoded postings so far.
+    postings: ByteBuffer,
+    /// Encoded positions so far.
+    positions: ByteBuffer,
+}
+
+/// A growing byte buffer written in place: its vector is kept as long as its capacity
+/// (zero-filled) and only the first `len` bytes are in use, so that writing a byte is a
+/// store and never a call (the wasm build, optimised for size, does not inline `Vec::push`).
+#[derive(Default)]
+struct ByteBuffer {
+    bytes: Vec<u8>,
+    len: usize,
+}
+
+impl ByteBuffer {
+    #[inline(always)]
+    fn push(&mut self, byte: u8) {
+        match self.bytes.get_mut(self.len) {
+            Some(slot) => *slot = byte,
+            None => self.grow_and_push(byte),
+        }
+        self.len += 1;
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn grow_and_push(&mut self, byte: u8) {
+        // A zeroed allocation and one copy, rather than `Vec::resize`, which writes the zeros
+        // one at a time in the wasm build.
+        let mut bytes = vec![0; (self.bytes.len() * 2).max(8)];
+        if let (Some(to), Some(from)) = (bytes.get_mut(..self.len), self.bytes.get(..self.len)) {
+            to.copy_from_slice(from);
+        }
+        if let Some(slot) = bytes.get_mut(self.len) {
+            *slot = byte;
+        }
+        self.bytes = bytes;
+    }
+
+    /// Appends `value` as a varint.
+    #[inline(always)]
+    fn push_varint(&mut self, mut value: u32) {
+        while value >= 0x80 {
+            self.push((value as u8) | 0x80);
+            value >>= 7;
+        }
+        self.push(value as u8);
+    }
+
+    fn as_slice(&self) -> &[u8] {
+        self.bytes.get(..self.len).unwrap_or_default()
+    }
+}
+
+/// One token of the current document: its position, and the next occurrence of the same
+/// term in the document (an index in `IndexBuilder::occurrences`; `u32::MAX` for none).
+#[derive(Clone, Copy)]
+struct Occurrence {
+    position: u32,
+    next: u32,
 }
 
 /// Collects documents one at a time, then freezes into an [`InvertedIndex`].
 ///
-/// Terms get ids in order of first sight through an open-addressing table of
-/// (hash fingerprint, id) over one text arena: no allocation per term, and almost
-/// no text comparison on a lookup.
+/// Terms get ids in order of first sight through an open-addressing table over one text arena:
+/// no allocation per term, and no text comparison on finding a term of up to eight bytes.
+/// A token only finds its term and notes its position in the document's list of occurrences,
+/// linked term by term; the postings and positions are encoded once per term at the end of
+/// the document.
 #[derive(Default)]
 pub struct IndexBuilder {
-    /// High 32 bits: hash fingerprint; low 32 bits: id + 1; 0 for empty. Length a power of two.
-    table: Vec<u64>,
+    /// Length a power of two, at most half full.
+    table: Vec<Slot>,
+    /// Shift of the multiplicative hash: 64 minus the bits of the table's length.
+    shift: u32,
     arena: String,
     /// End of each term in `arena`, by id.
     ends: Vec<u32>,
-    states: Vec<TermState>,
-    /// Terms seen in the current document.
+    terms: Vec<TermData>,
+    /// The current document's tokens; only the first `occurrence_count` are in use
+    /// (the vector keeps its length so that a token writes in place).
+    occurrences: Vec<Occurrence>,
+    occurrence_count: u32,
+    /// Terms seen in the current document: the first `touched_count` (the vector keeps its
+    /// length, as `occurrences` does).
     touched: Vec<u32>,
+    touched_count: u32,
     current_doc: DocNumber,
     in_document: bool,
     /// Per document and field: number of tokens.
@@ -742,73 +870,120 @@ impl IndexBuilder {
         self.arena.get(start..end).unwrap_or_default()
     }
 
-    /// The id of `term`, adding it when new.
-    #[inline]
-    fn intern(&mut self, term: &str) -> u32 {
+    /// The bytes of term `id`: as [`IndexBuilder::term_text`], without the checks of a `str` slice.
+    #[inline(always)]
+    fn term_bytes(&self, id: u32) -> &[u8] {
+        let end = self.ends.get(id as usize).copied().unwrap_or(0) as usize;
+        let start = match id.checked_sub(1) {
+            Some(previous) => self.ends.get(previous as usize).copied().unwrap_or(0) as usize,
+            None => 0,
+        };
+        self.arena.as_bytes().get(start..end).unwrap_or_default()
+    }
+
+    /// The id of `term`, and whether it is new (then it is added).
+    #[inline(always)]
+    fn intern(&mut self, term: &str) -> (u32, bool) {
         if self.ends.len() * 2 >= self.table.len() {
             self.grow();
         }
+        let bytes = term.as_bytes();
+        let len = bytes.len() as u32;
+        let key = term_key(bytes);
         let mask = self.table.len() - 1;
-        let hash = hash_str(term);
-        let mut slot = hash as usize & mask;
-        loop {
-            let entry = self.table.get(slot).copied().unwrap_or(0);
-            if entry == 0 {
+        let mut slot = (key.wrapping_mul(SLOT_MIX) >> self.shift) as usize & mask;
+        while let Some(entry) = self.table.get(slot) {
+            if entry.id == 0 {
                 break;
             }
-            let id = (entry as u32).wrapping_sub(1);
-            if entry >> 32 == hash >> 32 && self.term_text(id) == term {
-                return id;
+            if entry.key == key
+                && entry.len == len
+                && (len <= 8 || self.term_bytes(entry.id - 1) == bytes)
+            {
+                return (entry.id - 1, false);
             }
             slot = (slot + 1) & mask;
         }
         let id = self.ends.len() as u32;
         if let Some(entry) = self.table.get_mut(slot) {
-            *entry = (hash & !0xFFFF_FFFF) | (id as u64 + 1);
+            *entry = Slot {
+                key,
+                len,
+                id: id + 1,
+            };
         }
         self.arena.push_str(term);
         self.ends.push(self.arena.len() as u32);
-        self.states.push(TermState::default());
-        id
+        self.terms.push(TermData::default());
+        (id, true)
     }
 
     fn grow(&mut self) {
         let slots = (self.table.len() * 2).max(1024);
-        let mut table = vec![0u64; slots];
+        self.shift = 64 - slots.trailing_zeros();
+        let mut table = vec![Slot::default(); slots];
         let mask = slots - 1;
         for id in 0..self.ends.len() as u32 {
-            let hash = hash_str(self.term_text(id));
-            let mut slot = hash as usize & mask;
-            while table.get(slot).is_some_and(|&entry| entry != 0) {
+            let bytes = self.term_text(id).as_bytes();
+            let key = term_key(bytes);
+            let mut slot = (key.wrapping_mul(SLOT_MIX) >> self.shift) as usize & mask;
+            while table.get(slot).is_some_and(|entry| entry.id != 0) {
                 slot = (slot + 1) & mask;
             }
             if let Some(entry) = table.get_mut(slot) {
-                *entry = (hash & !0xFFFF_FFFF) | (id as u64 + 1);
+                *entry = Slot {
+                    key,
+                    len: bytes.len() as u32,
+                    id: id + 1,
+                };
             }
         }
         self.table = table;
     }
 
-    /// Adds one occurrence of `term` in `field` at `position` (positions must not decrease within a document).
-    pub fn add(&mut self, term: &str, field: Field, position: u32) {
-        let id = self.intern(term);
-        let doc = self.current_doc;
-        let Some(state) = self.states.get_mut(id as usize) else {
-            return;
+    /// Adds one occurrence of `term` in `field` at `position` (positions must not decrease
+    /// within a document); true when the index had not seen `term` before.
+    #[inline]
+    pub fn add(&mut self, term: &str, field: Field, position: u32) -> bool {
+        let (id, new) = self.intern(term);
+        let doc = self.current_doc + 1;
+        let index = self.occurrence_count;
+        let occurrence = Occurrence {
+            position,
+            next: u32::MAX,
         };
-        if state.current_doc != doc + 1 {
-            state.current_doc = doc + 1;
-            state.last_position = 0;
-            self.touched.push(id);
+        match self.occurrences.get_mut(index as usize) {
+            Some(slot) => *slot = occurrence,
+            None => self.occurrences.push(occurrence),
         }
-        if let Some(frequency) = state.frequencies.get_mut(field as usize) {
+        self.occurrence_count += 1;
+        let Some(TermData { current, .. }) = self.terms.get_mut(id as usize) else {
+            return new;
+        };
+        if current.doc != doc {
+            *current = Current {
+                doc,
+                first: index,
+                last: index,
+                frequencies: [0; FIELD_COUNT],
+                fields: 0,
+            };
+            match self.touched.get_mut(self.touched_count as usize) {
+                Some(slot) => *slot = id,
+                None => self.touched.push(id),
+            }
+            self.touched_count += 1;
+        } else {
+            if let Some(previous) = self.occurrences.get_mut(current.last as usize) {
+                previous.next = index;
+            }
+            current.last = index;
+        }
+        if let Some(frequency) = current.frequencies.get_mut(field as usize) {
             *frequency = frequency.saturating_add(1);
         }
-        write_varint(
-            &mut state.positions,
-            position.saturating_sub(state.last_position),
-        );
-        state.last_position = position;
+        current.fields |= 1 << field as u8;
+        new
     }
 
     /// Records that the current document's `field` has `tokens` more tokens.
@@ -822,42 +997,52 @@ impl IndexBuilder {
         }
     }
 
-    /// Writes the postings of the current document's terms.
+    /// Writes the postings and positions of the current document's terms.
     fn finish_document(&mut self) {
         if !self.in_document {
             return;
         }
         let doc = self.current_doc;
-        for &id in &self.touched {
+        let touched = self
+            .touched
+            .get(..self.touched_count as usize)
+            .unwrap_or_default();
+        for &id in touched {
             let i = id as usize;
-            let Some(state) = self.states.get_mut(i) else {
+            let Some(term) = self.terms.get_mut(i) else {
                 continue;
             };
-            let postings = &mut state.postings;
+            let current = term.current;
             // The first posting stores the document number itself, later ones the gap.
-            let delta = if state.document_frequency == 0 {
+            let delta = if term.document_frequency == 0 {
                 doc
             } else {
-                doc - state.last_doc
+                doc - term.last_doc
             };
-            write_varint(postings, delta);
-            state.last_doc = doc;
-            let mut mask = 0u8;
-            for (field, &count) in state.frequencies.iter().enumerate() {
-                if count > 0 {
-                    mask |= 1 << field;
-                }
+            term.postings.push_varint(delta);
+            term.last_doc = doc;
+            term.postings.push(current.fields);
+            // The set bits only: most terms of a document are in one field.
+            let mut fields = current.fields;
+            while fields != 0 {
+                let field = fields.trailing_zeros() as usize;
+                let count = current.frequencies.get(field).copied().unwrap_or(0);
+                term.postings.push_varint(count as u32);
+                fields &= fields - 1;
             }
-            postings.push(mask);
-            for &count in state.frequencies.iter() {
-                if count > 0 {
-                    write_varint(postings, count as u32);
-                }
+            term.document_frequency += 1;
+
+            let mut last_position = 0;
+            let mut next = current.first;
+            while let Some(occurrence) = self.occurrences.get(next as usize) {
+                term.positions
+                    .push_varint(occurrence.position.saturating_sub(last_position));
+                last_position = occurrence.position;
+                next = occurrence.next;
             }
-            state.frequencies = [0; FIELD_COUNT];
-            state.document_frequency += 1;
         }
-        self.touched.clear();
+        self.touched_count = 0;
+        self.occurrence_count = 0;
         self.in_document = false;
     }
 
@@ -868,8 +1053,8 @@ impl IndexBuilder {
         let mut order: Vec<u32> = (0..self.ends.len() as u32).collect();
         sort_ids(&mut order, &|a, b| self.term_text(a).cmp(self.term_text(b)));
         let count = order.len();
-        let total_postings: usize = self.states.iter().map(|s| s.postings.len()).sum();
-        let total_positions: usize = self.states.iter().map(|s| s.positions.len()).sum();
+        let total_postings: usize = self.terms.iter().map(|t| t.postings.len).sum();
+        let total_positions: usize = self.terms.iter().map(|t| t.positions.len).sum();
         let mut term_text = String::with_capacity(self.arena.len());
         let mut term_ends = Vec::with_capacity(count);
         let mut document_frequency = Vec::with_capacity(count);
@@ -881,14 +1066,14 @@ impl IndexBuilder {
             let i = id as usize;
             term_text.push_str(self.term_text(id));
             term_ends.push(term_text.len() as u32);
-            document_frequency.push(self.states.get(i).map_or(0, |s| s.document_frequency));
+            document_frequency.push(self.terms.get(i).map_or(0, |t| t.document_frequency));
             postings_starts.push(postings.len() as u32);
             positions_starts.push(positions.len() as u32);
-            if let Some(state) = self.states.get_mut(i) {
-                postings.extend_from_slice(&state.postings);
-                positions.extend_from_slice(&state.positions);
-                state.postings = Vec::new();
-                state.positions = Vec::new();
+            if let Some(term) = self.terms.get_mut(i) {
+                postings.extend_from_slice(term.postings.as_slice());
+                positions.extend_from_slice(term.positions.as_slice());
+                term.postings = ByteBuffer::default();
+                term.positions = ByteBuffer::default();
             }
         }
         postings_starts.push(postings.len() as u32);
@@ -967,6 +1152,50 @@ mod tests {
         assert_eq!(index.positions_in(a, &[0]), [(0, vec![0, 21])]);
         assert_eq!(index.prefix_range(""), 0..2);
         assert_eq!(index.prefix_range("b"), 1..2);
+    }
+
+    #[test]
+    fn tells_apart_terms_whose_keys_could_meet() {
+        // Short terms are their own keys (zero-padded), long ones are hashed: the table must
+        // never take one term for another, across its growth and at every length around eight.
+        let mut terms: Vec<String> = [
+            "a",
+            "a\0",
+            "\0",
+            "ab",
+            "abcdefg",
+            "abcdefgh",
+            "abcdefghi",
+            "abcdefgh\0",
+            "é",
+            "ée",
+        ]
+        .iter()
+        .map(|term| term.to_string())
+        .collect();
+        terms.extend((0..3000).map(|n| format!("w{n}")));
+        terms.extend((0..3000).map(|n| format!("a much longer term {n}")));
+        let mut builder = IndexBuilder::new();
+        let mut new = Vec::new();
+        for doc in 0..3 {
+            builder.start_document();
+            for (position, term) in terms.iter().enumerate().skip(doc) {
+                new.push(builder.add(term, Field::Body, position as u32));
+            }
+        }
+        assert_eq!(new.iter().filter(|&&new| new).count(), terms.len());
+        let index = builder.finish();
+        assert_eq!(index.term_count(), terms.len());
+        for (position, term) in terms.iter().enumerate() {
+            let id = index.term_id(term);
+            assert_eq!(id.map(|id| index.term(id)), Some(term.as_str()));
+            let docs: Vec<u32> = (0..3).filter(|&doc| doc as usize <= position).collect();
+            let expected: Vec<(u32, Vec<u32>)> = docs
+                .iter()
+                .map(|&doc| (doc, vec![position as u32]))
+                .collect();
+            assert_eq!(index.positions_in(id.unwrap_or(u32::MAX), &docs), expected);
+        }
     }
 
     #[test]

@@ -1285,8 +1285,10 @@ impl SearchIndexBuilder {
             let mut tokens = 0;
             *position = tokenize::for_each_token(text, *position, |token| {
                 tokens += 1;
-                index.add(token.term, field, token.position);
-                if !token.term.is_ascii() && token.term.len() < 40 {
+                // A character is first seen in a term seen for the first time: only new
+                // terms are looked at, and the alphabet comes out in the same order.
+                let new = index.add(token.term, field, token.position);
+                if new && !token.term.is_ascii() && token.term.len() < 40 {
                     for c in token.term.chars() {
                         if !c.is_ascii() && !text::is_cjk(c) && !alphabet.contains(&c) {
                             alphabet.push(c);

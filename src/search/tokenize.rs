@@ -96,20 +96,23 @@ pub fn for_each_token_while(
         }
         // Fast path for the common case: a plain ASCII word followed by ASCII that cannot join it.
         if byte.is_ascii() {
-            if !byte.is_ascii_alphanumeric() {
+            let class = BYTE_CLASS[byte as usize];
+            if class & ALPHANUMERIC == 0 {
                 i += 1;
                 continue;
             }
             // Noting capitals on the way, so a lower-case word (most are) is not read again.
-            let mut upper = byte.is_ascii_uppercase();
+            let mut classes = class;
             let mut end = i + 1;
             while let Some(&next) = bytes.get(end) {
-                if !next.is_ascii_alphanumeric() {
+                let class = BYTE_CLASS[next as usize];
+                if class & ALPHANUMERIC == 0 {
                     break;
                 }
-                upper |= next.is_ascii_uppercase();
+                classes |= class;
                 end += 1;
             }
+            let upper = classes & UPPER != 0;
             let after = bytes.get(end + 1).copied();
             let simple = match bytes.get(end) {
                 None => true,
@@ -143,6 +146,29 @@ pub fn for_each_token_while(
     }
     scratch.position
 }
+
+/// [`BYTE_CLASS`] bit of the ASCII letters and digits.
+const ALPHANUMERIC: u8 = 1;
+/// [`BYTE_CLASS`] bit of the ASCII capitals.
+const UPPER: u8 = 2;
+
+/// The class of each byte, for the ASCII fast path: one table look-up per byte rather than
+/// the range tests of `u8::is_ascii_alphanumeric` and `u8::is_ascii_uppercase`.
+static BYTE_CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut byte = 0;
+    while byte < 128 {
+        let b = byte as u8;
+        if b.is_ascii_alphanumeric() {
+            table[byte] = ALPHANUMERIC;
+        }
+        if b.is_ascii_uppercase() {
+            table[byte] |= UPPER;
+        }
+        byte += 1;
+    }
+    table
+};
 
 fn char_at(text: &str, i: usize) -> Option<char> {
     text.get(i..).and_then(|rest| rest.chars().next())

@@ -9,8 +9,9 @@
 //   built or loaded, facets shown). Observed from the page, so it holds whichever way the
 //   viewer gets its index;
 // - in search.html (the same module, no viewer mounted): `bench_search_build` (src/web/bench.rs)
-//   builds the index of the bundled catalog at run time and reports each build's time and
-//   the index's memory; then the first `search()` call (which builds or loads the index the
+//   gathers the bundled catalog's documents (their text as build.rs extracted it), timed once,
+//   then builds their index at run time and reports each build's time and the index's memory,
+//   as benches/native.rs times the build natively (from documents it extracted, also timed apart); then the first `search()` call (which builds or loads the index the
 //   public API uses), and the query set through `search()`, the public API, with the search
 //   box's options (relevance, 20 hits): one warm-up pass, then `passes` passes over the whole
 //   set; a query's latency is the median of its passes, results serialised to JS included.
@@ -168,6 +169,7 @@ export async function searchCorpus(browser, { base, queries, startupRuns, buildR
     terms: inPage.build.terms,
     memory_bytes: inPage.build.memory_bytes,
     catalog_ms: inPage.build.catalog_ms,
+    documents_ms: inPage.build.documents_ms,
     build_ms: median(inPage.build.build_ms),
     build_runs: inPage.build.build_ms.length,
     first_search_ms: inPage.firstSearch,
@@ -201,8 +203,8 @@ export function searchTargets(search, native) {
     const n = nativeOf(native, large);
     const p95 = b.queries.p95_ms;
     rows.push([`Search, 10,000 articles: query latency p95 in the browser (200 queries)`, `${fixed(p95, 2)} ms (native ${fixed(n?.queries.p95_ms, 2)} ms)`, `${fixed(p95 / 5, 2)}× the limit`, '< 5 ms', p95 < 5]);
-    rows.push([`Search, 10,000 articles: index build in the browser (at run time)`, `${fixed(b.build_ms, 0)} ms (native ${fixed(n?.build_ms, 0)} ms)`, `${fixed(b.build_ms / 1000, 2)}× the limit`, '< 1 s', b.build_ms < 1000]);
-    if (n) rows.push([`Search, 10,000 articles: index build, native`, `${fixed(n.build_ms, 0)} ms`, `${fixed(n.build_ms / 1000, 2)}× the limit`, '< 1 s', n.build_ms < 1000]);
+    rows.push([`Search, 10,000 articles: index build in the browser (at run time, from the extracted text)`, `${fixed(b.build_ms, 0)} ms (native ${fixed(n?.build_ms, 0)} ms)`, `${fixed(b.build_ms / 1000, 2)}× the limit`, '< 1 s', b.build_ms < 1000]);
+    if (n) rows.push([`Search, 10,000 articles: index build, native (from the extracted text)`, `${fixed(n.build_ms, 0)} ms (parsing the articles and extracting their text, apart: ${fixed(n.documents_ms, 0)} ms)`, `${fixed(n.build_ms / 1000, 2)}× the limit`, '< 1 s', n.build_ms < 1000]);
     rows.push([`Search, 10,000 articles: index memory vs corpus text`, `${mb(b.memory_bytes)} vs ${mb(large.corpusBytes)}`, `${fixed(b.memory_bytes / large.corpusBytes, 2)}×`, '≤ 1×', b.memory_bytes <= large.corpusBytes]);
   }
   if (small) {
@@ -220,7 +222,9 @@ export function searchReport(search, native) {
   lines.push(
     `Corpora of \`cargo xtask gen-corpus N\` (seed 4), each bundled into a release build with the \`bench\` feature (wasm-opt skipped: see below).`,
     `Queries: the ${search.queries.length} of \`tests/bench/queries.txt\` (${perKind}), run as the search box runs them (relevance, 20 hits with snippets); a query's time is the median of ${search.corpora[0]?.browser.passes ?? 'n/a'} passes over the whole set after a warm-up pass; p50 and p95 are over the queries.`,
-    'In the browser, index build is `bench_search_build` (`SearchIndex::build` on the bundled catalog, at run time, median of its runs) and queries go through the public `search()`, results converted to JS objects included; natively, the index is built from a catalog of the files, which parses each article again.',
+    'Index build is `SearchIndex::from_documents` on the documents of the listed articles, their text already extracted, median of its runs: in the browser through `bench_search_build`, at run time, on the bundled catalog (its text as `build.rs` extracted it), and natively on the same documents.',
+    'Getting those documents is timed once, apart ("documents"): natively, each article is parsed again from its file and its text extracted; in the browser, the catalog\'s prepared text is gathered and the headings read from the Markdown.',
+    'Queries go through the public `search()` in the browser, results converted to JS objects included.',
     'Search ready: from the wasm instance to the frame after the search box is marked ready (index built or loaded, facets shown), observed in the viewer itself, cold, median of the runs.',
     '',
   );
@@ -228,8 +232,8 @@ export function searchReport(search, native) {
   for (const corpus of search.corpora) {
     const b = corpus.browser;
     const n = nativeOf(native, corpus);
-    if (n) lines.push(`| ${corpus.name} | native | ${count(n.articles)} (${count(n.indexed)}) | ${mb(n.corpus_bytes)} (${mb(n.text_bytes)}) | ${mb(n.memory_bytes)} | ${fixed(n.memory_bytes / n.corpus_bytes, 2)}× | ${fixed(n.build_ms, 0)} ms (index only ${fixed(n.index_only_ms, 0)} ms) | ${fixed(n.queries.p50_ms, 2)} ms | ${fixed(n.queries.p95_ms, 2)} ms | ${fixed(n.queries.max_ms, 2)} ms |`);
-    lines.push(`| ${corpus.name} | Chromium | ${count(b.articles)} (${count(b.indexed)}) | ${mb(corpus.corpusBytes)} | ${mb(b.memory_bytes)} | ${fixed(b.memory_bytes / corpus.corpusBytes, 2)}× | ${fixed(b.build_ms, 0)} ms | ${fixed(b.queries.p50_ms, 2)} ms | ${fixed(b.queries.p95_ms, 2)} ms | ${fixed(b.queries.max_ms, 2)} ms |`);
+    if (n) lines.push(`| ${corpus.name} | native | ${count(n.articles)} (${count(n.indexed)}) | ${mb(n.corpus_bytes)} (${mb(n.text_bytes)}) | ${mb(n.memory_bytes)} | ${fixed(n.memory_bytes / n.corpus_bytes, 2)}× | ${fixed(n.build_ms, 0)} ms (documents ${fixed(n.documents_ms, 0)} ms) | ${fixed(n.queries.p50_ms, 2)} ms | ${fixed(n.queries.p95_ms, 2)} ms | ${fixed(n.queries.max_ms, 2)} ms |`);
+    lines.push(`| ${corpus.name} | Chromium | ${count(b.articles)} (${count(b.indexed)}) | ${mb(corpus.corpusBytes)} | ${mb(b.memory_bytes)} | ${fixed(b.memory_bytes / corpus.corpusBytes, 2)}× | ${fixed(b.build_ms, 0)} ms (documents ${fixed(b.documents_ms, 0)} ms) | ${fixed(b.queries.p50_ms, 2)} ms | ${fixed(b.queries.p95_ms, 2)} ms | ${fixed(b.queries.max_ms, 2)} ms |`);
   }
   lines.push('');
   lines.push('| Corpus | Library painted after instantiation | Search ready after instantiation (min–max) | Runs | First `search()` call | wasm memory: loaded, then after the builds and queries |', '| --- | --- | --- | --- | --- | --- |');
