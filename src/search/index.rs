@@ -525,8 +525,30 @@ impl Positions<'_> {
     }
 
     /// The first position from `wanted` on, without moving past it; the smaller ones are gone.
+    ///
+    /// Runs of eight one-byte gaps that all end before `wanted` are passed over a word at a
+    /// time (their sum, not each position): a common word's positions are mostly such gaps,
+    /// and a phrase looks for it only next to a rarer one.
     #[inline]
     pub fn first_at_least(&mut self, wanted: u32) -> Option<u32> {
+        if self.current.is_none_or(|position| position < wanted) {
+            self.current = None;
+            while let Some(chunk) = self.bytes.first_chunk::<8>() {
+                let word = u64::from_le_bytes(*chunk);
+                if word & 0x8080_8080_8080_8080 != 0 {
+                    break;
+                }
+                // Bytes below 0x80 sum to at most 1,016: added in 16-bit lanes, nothing carries over.
+                let pairs = (word & 0x00FF_00FF_00FF_00FF) + ((word >> 8) & 0x00FF_00FF_00FF_00FF);
+                let sum = (pairs.wrapping_mul(0x0001_0001_0001_0001) >> 48) as u32;
+                let last = self.position.wrapping_add(sum);
+                if last >= wanted || last < self.position {
+                    break;
+                }
+                self.position = last;
+                self.bytes = self.bytes.get(8..).unwrap_or_default();
+            }
+        }
         loop {
             let position = match self.current {
                 Some(position) => position,

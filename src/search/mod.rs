@@ -905,7 +905,6 @@ impl SearchIndex {
         let mut found = Vec::new();
         // The terms' positions in the current document.
         let mut lists: Vec<(u32, Positions<'_>)> = Vec::with_capacity(cursors.len());
-        let (mut scratch_a, mut scratch_b) = (Vec::new(), Vec::new());
         let mut postings = Vec::with_capacity(cursors.len());
         let mut target: DocNumber = 0;
         'documents: loop {
@@ -926,8 +925,7 @@ impl SearchIndex {
                     lists.push((term.offset, positions));
                 }
             }
-            let matched = lists.len() == cursors.len()
-                && phrase_in_document(&mut lists, (&mut scratch_a, &mut scratch_b));
+            let matched = lists.len() == cursors.len() && phrase_in_document(&mut lists);
             if matched {
                 // Scored only once matched; in `cursors` order, as the terms' scores always added up.
                 let score = cursors
@@ -1088,39 +1086,25 @@ struct PhraseTerm<'a> {
 /// True when the terms whose positions in one document are `lists` (each with its offset in
 /// the phrase) occur at consecutive positions.
 ///
-/// The two terms with the fewest positions are read in step, and only where they agree on a
-/// phrase start are the others read up to it: the other terms' positions in a document where
-/// the first two never meet are not even decoded, and the walk stops at the first full match.
-/// `scratch` holds the first two lists, decoded.
-fn phrase_in_document(
-    lists: &mut [(u32, Positions<'_>)],
-    scratch: (&mut Vec<u32>, &mut Vec<u32>),
-) -> bool {
+/// The term with the fewest positions leads: each of its positions is a phrase start, and the
+/// others (fewest positions first) are read only up to that start, passing over runs of a
+/// common word's positions without decoding each one; the walk stops at the first full match.
+fn phrase_in_document(lists: &mut [(u32, Positions<'_>)]) -> bool {
     insertion_sort(lists, |a, b| a.1.total() < b.1.total());
-    let Some(([(offset_a, a), (offset_b, b)], others)) = lists.split_first_chunk_mut::<2>() else {
+    let Some(((offset, lead), others)) = lists.split_first_mut() else {
         return false;
     };
-    let (offset_a, offset_b) = (*offset_a, *offset_b);
-    // Decoded first (almost every gap is one byte, a predictable loop), then walked with
-    // branch-free steps: which list moves on is a coin toss that a branch would mispredict.
-    let (list_a, list_b) = scratch;
-    a.decode_into(list_a);
-    b.decode_into(list_b);
-    let (mut i, mut j) = (0, 0);
-    while let (Some(&x), Some(&y)) = (list_a.get(i), list_b.get(j)) {
-        // The phrase starts at `x - offset_a` and at `y - offset_b`: compared without subtracting.
-        let from_a = x as u64 + offset_b as u64;
-        let from_b = y as u64 + offset_a as u64;
-        if from_a == from_b && x >= offset_a {
-            match others_at(others, x - offset_a) {
-                Some(true) => return true,
-                Some(false) => {}
-                // A term has no position left at or after this start: no later start can match.
-                None => return false,
-            }
+    let offset = *offset;
+    for x in lead {
+        let Some(start) = x.checked_sub(offset) else {
+            continue;
+        };
+        match others_at(others, start) {
+            Some(true) => return true,
+            Some(false) => {}
+            // A term has no position left at or after this start: no later start can match.
+            None => return false,
         }
-        i += usize::from(from_a <= from_b);
-        j += usize::from(from_b < from_a);
     }
     false
 }
