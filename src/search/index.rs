@@ -277,6 +277,13 @@ impl InvertedIndex {
             .collect()
     }
 
+    /// Bytes of term `id`'s positions: about how many times it occurs (most gaps take one byte).
+    pub fn positions_bytes(&self, id: u32) -> usize {
+        let start = self.positions_starts.get(id as usize).unwrap_or(0) as usize;
+        let end = self.positions_starts.get(id as usize + 1).unwrap_or(0) as usize;
+        end.saturating_sub(start)
+    }
+
     /// A reader of term `id`'s positions, document after document.
     pub fn position_cursor(&self, id: u32) -> PositionCursor<'_> {
         let start = self.positions_starts.get(id as usize).unwrap_or(0) as usize;
@@ -457,6 +464,20 @@ pub struct PositionCursor<'a> {
 }
 
 impl<'a> PositionCursor<'a> {
+    /// A reader of postings and positions in the index's format (see the module docs)
+    /// kept elsewhere: [`super::pairs`] writes its pairs so.
+    pub fn over(postings: &'a [u8], positions: &'a [u8]) -> PositionCursor<'a> {
+        PositionCursor {
+            postings: PostingIter {
+                bytes: postings,
+                doc: 0,
+                first: true,
+            },
+            pending: None,
+            bytes: positions,
+        }
+    }
+
     /// Moves to the first document from `doc` on that has the term, and returns its number
     /// (`None` past the last); the documents before it are gone.
     pub fn skip_to(&mut self, doc: DocNumber) -> Option<DocNumber> {
@@ -502,6 +523,7 @@ impl<'a> PositionCursor<'a> {
 }
 
 /// One document's positions of a term, in increasing order.
+#[derive(Clone)]
 pub struct Positions<'a> {
     bytes: &'a [u8],
     count: u32,
@@ -522,6 +544,25 @@ impl Positions<'_> {
         // Each position takes a byte at least: a damaged count cannot reserve more.
         out.reserve((self.count as usize).min(self.bytes.len() + 1));
         out.extend(self);
+    }
+
+    /// Calls `visit` with each position not read yet, in order: one loop, for reading them all.
+    #[inline]
+    pub fn for_each_position(self, mut visit: impl FnMut(u32)) {
+        if let Some(position) = self.current {
+            visit(position);
+        }
+        let (mut bytes, mut position) = (self.bytes, self.position);
+        while let Some((&byte, rest)) = bytes.split_first() {
+            let gap = if byte < 0x80 {
+                bytes = rest;
+                byte as u32
+            } else {
+                read_varint(&mut bytes)
+            };
+            position = position.wrapping_add(gap);
+            visit(position);
+        }
     }
 
     /// The first position from `wanted` on, without moving past it; the smaller ones are gone.
@@ -614,7 +655,7 @@ fn split_varints(bytes: &[u8], count: u32) -> (&[u8], &[u8]) {
 }
 
 #[inline]
-fn write_varint(out: &mut Vec<u8>, mut value: u32) {
+pub(super) fn write_varint(out: &mut Vec<u8>, mut value: u32) {
     if value < 0x80 {
         out.push(value as u8);
         return;
