@@ -180,6 +180,8 @@ pub struct Posting {
     pub doc: DocNumber,
     /// Frequency per field.
     pub frequencies: [u32; FIELD_COUNT],
+    /// Bit per field with a frequency: scoring visits only those.
+    fields: u8,
 }
 
 impl Posting {
@@ -260,7 +262,12 @@ impl InvertedIndex {
     pub fn score(&self, idf: f32, posting: &Posting) -> f32 {
         let base = posting.doc as usize * FIELD_COUNT;
         let mut weighted = 0.0f32;
-        for (field, &frequency) in posting.frequencies.iter().enumerate() {
+        // Fields in increasing order, as always: the sum is the same to the last bit.
+        let mut fields = posting.fields;
+        while fields != 0 {
+            let field = fields.trailing_zeros() as usize;
+            fields &= fields - 1;
+            let frequency = posting.frequencies.get(field).copied().unwrap_or(0);
             if frequency > 0 {
                 let factor = self.field_factors.get(base + field).unwrap_or(1.0);
                 weighted += frequency as f32 * factor;
@@ -426,11 +433,12 @@ pub struct PostingIter<'a> {
 impl Iterator for PostingIter<'_> {
     type Item = Posting;
 
+    #[inline]
     fn next(&mut self) -> Option<Posting> {
         if self.bytes.is_empty() {
             return None;
         }
-        let delta = read_varint(&mut self.bytes);
+        let delta = read_short_varint(&mut self.bytes);
         self.doc = if self.first {
             delta
         } else {
@@ -440,14 +448,21 @@ impl Iterator for PostingIter<'_> {
         let (&mask, rest) = self.bytes.split_first()?;
         self.bytes = rest;
         let mut frequencies = [0u32; FIELD_COUNT];
-        for (field, frequency) in frequencies.iter_mut().enumerate() {
-            if mask & (1 << field) != 0 {
-                *frequency = read_varint(&mut self.bytes);
+        // Only the fields present: most postings have one or two of seven.
+        let fields = mask & ((1 << FIELD_COUNT) - 1);
+        let mut remaining = fields;
+        while remaining != 0 {
+            let field = remaining.trailing_zeros() as usize;
+            remaining &= remaining - 1;
+            let frequency = read_short_varint(&mut self.bytes);
+            if let Some(slot) = frequencies.get_mut(field) {
+                *slot = frequency;
             }
         }
         Some(Posting {
             doc: self.doc,
             frequencies,
+            fields,
         })
     }
 }
@@ -665,6 +680,18 @@ pub(super) fn write_varint(out: &mut Vec<u8>, mut value: u32) {
         value >>= 7;
     }
     out.push(value as u8);
+}
+
+/// [`read_varint`], with the one-byte case (most gaps and counts) inline.
+#[inline(always)]
+fn read_short_varint(bytes: &mut &[u8]) -> u32 {
+    match bytes.split_first() {
+        Some((&byte, rest)) if byte < 0x80 => {
+            *bytes = rest;
+            byte as u32
+        }
+        _ => read_varint(bytes),
+    }
 }
 
 /// Reads a varint and advances; a truncated one reads as what was there.
