@@ -538,7 +538,6 @@ impl<'a> PositionCursor<'a> {
 }
 
 /// One document's positions of a term, in increasing order.
-#[derive(Clone)]
 pub struct Positions<'a> {
     bytes: &'a [u8],
     count: u32,
@@ -553,22 +552,25 @@ impl Positions<'_> {
         self.count
     }
 
-    /// Replaces the contents of `out` with the positions not read yet, reading them all.
-    pub fn decode_into(&mut self, out: &mut Vec<u32>) {
-        out.clear();
-        // Each position takes a byte at least: a damaged count cannot reserve more.
-        out.reserve((self.count as usize).min(self.bytes.len() + 1));
-        out.extend(self);
-    }
-
-    /// Calls `visit` with each position not read yet, in order: one loop, for reading them all.
-    #[inline]
-    pub fn for_each_position(self, mut visit: impl FnMut(u32)) {
-        if let Some(position) = self.current {
-            visit(position);
-        }
+    /// Appends the positions not read yet to `out`, reading them all: one plain loop.
+    pub fn decode_into(self, out: &mut Vec<u32>) {
+        let start = out.len();
+        // Each position takes a byte at least: a damaged count cannot make room for more.
+        let room = usize::from(self.current.is_some()) + self.bytes.len();
+        out.resize(start + room, 0);
         let (mut bytes, mut position) = (self.bytes, self.position);
-        while let Some((&byte, rest)) = bytes.split_first() {
+        let mut written = 0;
+        let mut slots = out.get_mut(start..).unwrap_or_default().iter_mut();
+        if let Some(current) = self.current {
+            if let Some(slot) = slots.next() {
+                *slot = current;
+                written += 1;
+            }
+        }
+        for slot in slots {
+            let Some((&byte, rest)) = bytes.split_first() else {
+                break;
+            };
             let gap = if byte < 0x80 {
                 bytes = rest;
                 byte as u32
@@ -576,8 +578,10 @@ impl Positions<'_> {
                 read_varint(&mut bytes)
             };
             position = position.wrapping_add(gap);
-            visit(position);
+            *slot = position;
+            written += 1;
         }
+        out.truncate(start + written);
     }
 
     /// The first position from `wanted` on, without moving past it; the smaller ones are gone.

@@ -15,7 +15,7 @@
 //! its score is still the sum of its words' scores, read from the word index, so results are
 //! the same with or without pairs.
 
-use super::index::{write_varint, Field, InvertedIndex, PositionCursor, Positions, Words};
+use super::index::{write_varint, Field, InvertedIndex, PositionCursor, Words};
 use super::store::{Reader, Writer};
 use std::borrow::Cow;
 
@@ -80,21 +80,26 @@ impl CommonPairs {
         let mut pairs: Vec<PairBuilder> = (0..words * words).map(|_| Default::default()).collect();
         let mut cursors: Vec<PositionCursor<'_>> =
             common.iter().map(|&id| index.position_cursor(id)).collect();
-        // The current document's common words: place in `common` and positions.
-        let mut lists: Vec<(u8, Positions<'_>)> = Vec::with_capacity(words);
+        // The current document's positions of common words, word after word, and which
+        // word each run of them belongs to: (place in `common`, start, end).
+        let mut all: Vec<u32> = Vec::new();
+        let mut runs: Vec<(u8, usize, usize)> = Vec::with_capacity(words);
         // By position: place in `common` + 1 of the word there, 0 for none.
         let mut at: Vec<u8> = Vec::new();
         let mut touched: Vec<usize> = Vec::new();
         // Pairs of the documents read by sorting: (position, first word, second word).
         let mut sorted: Vec<(u32, u8, u8)> = Vec::new();
         for doc in 0..index.document_count() {
-            lists.clear();
+            all.clear();
+            runs.clear();
             for (word, cursor) in cursors.iter_mut().enumerate() {
                 if cursor.skip_to(doc) != Some(doc) {
                     continue;
                 }
                 if let Some((_, positions)) = cursor.take() {
-                    lists.push((word as u8, positions));
+                    let start = all.len();
+                    positions.decode_into(&mut all);
+                    runs.push((word as u8, start, all.len()));
                 }
             }
             let mut add = |first: u8, second: u8, position: u32| {
@@ -112,53 +117,44 @@ impl CommonPairs {
                     pair.count += 1;
                 }
             };
-            // Each word marks its positions; then one scan in position order finds every word
-            // followed by another, so each pair's positions come in order.
-            let (mut first, mut last) = (usize::MAX, 0usize);
-            let mut taken = false;
-            for (word, positions) in &lists {
-                positions.clone().for_each_position(|position| {
-                    let slot = position as usize;
-                    if slot >= MAX_MARKED_POSITION {
-                        taken = true;
-                        return;
-                    }
-                    if at.len() < slot + 2 {
-                        at.resize(slot + 2, 0);
-                    }
-                    if let Some(entry) = at.get_mut(slot) {
-                        taken |= *entry != 0;
-                        *entry = word + 1;
-                    }
-                    first = first.min(slot);
-                    last = last.max(slot);
-                });
-            }
-            if first <= last {
-                let marked = at.get(first..last + 2).unwrap_or_default();
-                if !taken {
-                    for (offset, neighbours) in marked.windows(2).enumerate() {
-                        if let [word, next] = *neighbours {
-                            if let (Some(word), Some(next)) =
-                                (word.checked_sub(1), next.checked_sub(1))
-                            {
-                                add(word, next, (first + offset) as u32);
-                            }
+            // Each word marks its positions; then each word's positions, in order, look up the
+            // word at the next one, so each pair's positions come in order.
+            let last = all.iter().copied().max().unwrap_or(0) as usize;
+            // A word at a position already taken (a hyphenated word and its joined form share
+            // one), or a document of millions of words: its pairs are found by sorting.
+            let mut taken = last >= MAX_MARKED_POSITION;
+            if !taken {
+                if at.len() < last + 2 {
+                    at.resize(last + 2, 0);
+                }
+                for &(word, start, end) in &runs {
+                    for &position in all.get(start..end).unwrap_or_default() {
+                        if let Some(entry) = at.get_mut(position as usize) {
+                            taken |= *entry != 0;
+                            *entry = word + 1;
                         }
                     }
                 }
-                if let Some(marked) = at.get_mut(first..last + 2) {
-                    marked.fill(0);
+            }
+            if !taken {
+                for &(first, start, end) in &runs {
+                    for &position in all.get(start..end).unwrap_or_default() {
+                        let next = at.get(position as usize + 1).copied().unwrap_or(0);
+                        if let Some(second) = next.checked_sub(1) {
+                            add(first, second, position);
+                        }
+                    }
                 }
             }
+            if let Some(marked) = at.get_mut(..last + 2) {
+                marked.fill(0);
+            }
             if taken {
-                // Two common words at one position (a hyphenated word and its joined form
-                // share one) or a document of millions of words: every pair found by sorting.
-                let mut seen: Vec<(u32, u8)> = Vec::new();
-                for (word, positions) in &lists {
-                    positions
-                        .clone()
-                        .for_each_position(|position| seen.push((position, *word)));
+                let mut seen: Vec<(u32, u8)> = Vec::with_capacity(all.len());
+                for &(word, start, end) in &runs {
+                    for &position in all.get(start..end).unwrap_or_default() {
+                        seen.push((position, word));
+                    }
                 }
                 seen.sort_unstable();
                 sorted.clear();
