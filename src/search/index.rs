@@ -180,6 +180,8 @@ pub struct Posting {
     pub doc: DocNumber,
     /// Frequency per field.
     pub frequencies: [u32; FIELD_COUNT],
+    /// Bit per field with a frequency: scoring visits only those.
+    fields: u8,
 }
 
 impl Posting {
@@ -260,7 +262,12 @@ impl InvertedIndex {
     pub fn score(&self, idf: f32, posting: &Posting) -> f32 {
         let base = posting.doc as usize * FIELD_COUNT;
         let mut weighted = 0.0f32;
-        for (field, &frequency) in posting.frequencies.iter().enumerate() {
+        // Fields in increasing order, as always: the sum is the same to the last bit.
+        let mut fields = posting.fields;
+        while fields != 0 {
+            let field = fields.trailing_zeros() as usize;
+            fields &= fields - 1;
+            let frequency = posting.frequencies.get(field).copied().unwrap_or(0);
             if frequency > 0 {
                 let factor = self.field_factors.get(base + field).unwrap_or(1.0);
                 weighted += frequency as f32 * factor;
@@ -275,6 +282,13 @@ impl InvertedIndex {
         docs.iter()
             .filter_map(|&doc| Some((doc, cursor.seek(doc)?.collect())))
             .collect()
+    }
+
+    /// Bytes of term `id`'s positions: about how many times it occurs (most gaps take one byte).
+    pub fn positions_bytes(&self, id: u32) -> usize {
+        let start = self.positions_starts.get(id as usize).unwrap_or(0) as usize;
+        let end = self.positions_starts.get(id as usize + 1).unwrap_or(0) as usize;
+        end.saturating_sub(start)
     }
 
     /// A reader of term `id`'s positions, document after document.
@@ -419,11 +433,12 @@ pub struct PostingIter<'a> {
 impl Iterator for PostingIter<'_> {
     type Item = Posting;
 
+    #[inline]
     fn next(&mut self) -> Option<Posting> {
         if self.bytes.is_empty() {
             return None;
         }
-        let delta = read_varint(&mut self.bytes);
+        let delta = read_short_varint(&mut self.bytes);
         self.doc = if self.first {
             delta
         } else {
@@ -433,14 +448,21 @@ impl Iterator for PostingIter<'_> {
         let (&mask, rest) = self.bytes.split_first()?;
         self.bytes = rest;
         let mut frequencies = [0u32; FIELD_COUNT];
-        for (field, frequency) in frequencies.iter_mut().enumerate() {
-            if mask & (1 << field) != 0 {
-                *frequency = read_varint(&mut self.bytes);
+        // Only the fields present: most postings have one or two of seven.
+        let fields = mask & ((1 << FIELD_COUNT) - 1);
+        let mut remaining = fields;
+        while remaining != 0 {
+            let field = remaining.trailing_zeros() as usize;
+            remaining &= remaining - 1;
+            let frequency = read_short_varint(&mut self.bytes);
+            if let Some(slot) = frequencies.get_mut(field) {
+                *slot = frequency;
             }
         }
         Some(Posting {
             doc: self.doc,
             frequencies,
+            fields,
         })
     }
 }
@@ -457,6 +479,20 @@ pub struct PositionCursor<'a> {
 }
 
 impl<'a> PositionCursor<'a> {
+    /// A reader of postings and positions in the index's format (see the module docs)
+    /// kept elsewhere: [`super::pairs`] writes its pairs so.
+    pub fn over(postings: &'a [u8], positions: &'a [u8]) -> PositionCursor<'a> {
+        PositionCursor {
+            postings: PostingIter {
+                bytes: postings,
+                doc: 0,
+                first: true,
+            },
+            pending: None,
+            bytes: positions,
+        }
+    }
+
     /// Moves to the first document from `doc` on that has the term, and returns its number
     /// (`None` past the last); the documents before it are gone.
     pub fn skip_to(&mut self, doc: DocNumber) -> Option<DocNumber> {
@@ -516,17 +552,63 @@ impl Positions<'_> {
         self.count
     }
 
-    /// Replaces the contents of `out` with the positions not read yet, reading them all.
-    pub fn decode_into(&mut self, out: &mut Vec<u32>) {
-        out.clear();
-        // Each position takes a byte at least: a damaged count cannot reserve more.
-        out.reserve((self.count as usize).min(self.bytes.len() + 1));
-        out.extend(self);
+    /// Appends the positions not read yet to `out`, reading them all: one plain loop.
+    pub fn decode_into(self, out: &mut Vec<u32>) {
+        let start = out.len();
+        // Each position takes a byte at least: a damaged count cannot make room for more.
+        let room = usize::from(self.current.is_some()) + self.bytes.len();
+        out.resize(start + room, 0);
+        let (mut bytes, mut position) = (self.bytes, self.position);
+        let mut written = 0;
+        let mut slots = out.get_mut(start..).unwrap_or_default().iter_mut();
+        if let Some(current) = self.current {
+            if let Some(slot) = slots.next() {
+                *slot = current;
+                written += 1;
+            }
+        }
+        for slot in slots {
+            let Some((&byte, rest)) = bytes.split_first() else {
+                break;
+            };
+            let gap = if byte < 0x80 {
+                bytes = rest;
+                byte as u32
+            } else {
+                read_varint(&mut bytes)
+            };
+            position = position.wrapping_add(gap);
+            *slot = position;
+            written += 1;
+        }
+        out.truncate(start + written);
     }
 
     /// The first position from `wanted` on, without moving past it; the smaller ones are gone.
+    ///
+    /// Runs of eight one-byte gaps that all end before `wanted` are passed over a word at a
+    /// time (their sum, not each position): a common word's positions are mostly such gaps,
+    /// and a phrase looks for it only next to a rarer one.
     #[inline]
     pub fn first_at_least(&mut self, wanted: u32) -> Option<u32> {
+        if self.current.is_none_or(|position| position < wanted) {
+            self.current = None;
+            while let Some(chunk) = self.bytes.first_chunk::<8>() {
+                let word = u64::from_le_bytes(*chunk);
+                if word & 0x8080_8080_8080_8080 != 0 {
+                    break;
+                }
+                // Bytes below 0x80 sum to at most 1,016: added in 16-bit lanes, nothing carries over.
+                let pairs = (word & 0x00FF_00FF_00FF_00FF) + ((word >> 8) & 0x00FF_00FF_00FF_00FF);
+                let sum = (pairs.wrapping_mul(0x0001_0001_0001_0001) >> 48) as u32;
+                let last = self.position.wrapping_add(sum);
+                if last >= wanted || last < self.position {
+                    break;
+                }
+                self.position = last;
+                self.bytes = self.bytes.get(8..).unwrap_or_default();
+            }
+        }
         loop {
             let position = match self.current {
                 Some(position) => position,
@@ -589,6 +671,31 @@ fn split_varints(bytes: &[u8], count: u32) -> (&[u8], &[u8]) {
         }
     }
     bytes.split_at(end.min(bytes.len()))
+}
+
+#[inline]
+pub(super) fn write_varint(out: &mut Vec<u8>, mut value: u32) {
+    if value < 0x80 {
+        out.push(value as u8);
+        return;
+    }
+    while value >= 0x80 {
+        out.push((value as u8) | 0x80);
+        value >>= 7;
+    }
+    out.push(value as u8);
+}
+
+/// [`read_varint`], with the one-byte case (most gaps and counts) inline.
+#[inline(always)]
+fn read_short_varint(bytes: &mut &[u8]) -> u32 {
+    match bytes.split_first() {
+        Some((&byte, rest)) if byte < 0x80 => {
+            *bytes = rest;
+            byte as u32
+        }
+        _ => read_varint(bytes),
+    }
 }
 
 /// Reads a varint and advances; a truncated one reads as what was there.

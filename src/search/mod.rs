@@ -19,7 +19,8 @@
 //! word, while it is being typed (nothing after it), also matches as a prefix (the 24 most
 //! frequent completions); words of five letters or more also match terms one edit away
 //! ([`query::one_edit_terms`]), scored at half and ranked after exact matches;
-//! `"quoted phrases"`, hyphenated words and CJK runs match as phrases through positions.
+//! `"quoted phrases"`, hyphenated words and CJK runs match as phrases through positions;
+//! two neighbouring common words are read as their pair ([`pairs`]), a far shorter list.
 //! A query word that matches nothing, with a near word in the index, gives a
 //! [`SearchResults::suggestion`] (the query with that word replaced).
 //!
@@ -40,6 +41,7 @@
 
 pub mod fold;
 pub mod index;
+pub mod pairs;
 pub mod query;
 pub mod snippet;
 pub mod store;
@@ -50,6 +52,7 @@ use index::{
     keep_first_ids, sort_ids, DocNumber, Field, FxBuildHasher, IndexBuilder, InvertedIndex,
     PositionCursor, Positions, POSITION_GAP,
 };
+use pairs::CommonPairs;
 use query::{one_edit_terms, parse_query, Clause};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -370,6 +373,8 @@ struct FacetValue {
 #[derive(Default, PartialEq)]
 pub struct SearchIndex {
     index: InvertedIndex,
+    /// Pairs of common words, for phrases.
+    pairs: CommonPairs,
     documents: Vec<DocInfo>,
     publications: Vec<FacetValue>,
     tags: Vec<FacetValue>,
@@ -443,6 +448,7 @@ impl SearchIndex {
             .map(|v| cow_bytes(&v.key) + cow_bytes(&v.label) + std::mem::size_of::<FacetValue>())
             .sum();
         self.index.memory_bytes()
+            + self.pairs.memory_bytes()
             + documents
             + facets
             + self.document_tags.capacity() * 4
@@ -454,6 +460,7 @@ impl SearchIndex {
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = Writer::new();
         self.index.write(&mut out);
+        self.pairs.write(&mut out);
         out.u32(self.documents.len() as u32);
         for document in &self.documents {
             out.u32(document.id as u32);
@@ -502,6 +509,7 @@ impl SearchIndex {
     pub fn from_static_bytes(bytes: &'static [u8]) -> Option<SearchIndex> {
         let mut input = Reader::new(bytes)?;
         let index = InvertedIndex::read(&mut input)?;
+        let pairs = CommonPairs::read(&mut input, &index)?;
         let count = input.u32()? as usize;
         // Every document takes at least 8 numbers: a count beyond that is not worth reserving.
         let mut documents = Vec::with_capacity(count.min(bytes.len() / 32));
@@ -583,6 +591,7 @@ impl SearchIndex {
             && document_tags.iter().all(|&t| (t as usize) < tags.len());
         consistent.then_some(SearchIndex {
             index,
+            pairs,
             documents,
             publications,
             tags,
@@ -885,27 +894,59 @@ impl SearchIndex {
     /// One cursor per term walks its postings and positions in step with the others (each
     /// jumping to the furthest document any of them is at), so only the documents holding every
     /// term have their positions read, and only until the phrase is found in them.
+    /// Two neighbouring common words are read as their pair ([`CommonPairs`]): far fewer
+    /// documents and positions than either word; their scores are then read once the phrase is found.
     fn phrase_matches(&self, terms: &[String]) -> Vec<(DocNumber, f32)> {
-        let mut cursors = Vec::with_capacity(terms.len());
+        let mut words = Vec::with_capacity(terms.len());
         for (offset, term) in terms.iter().enumerate() {
             let Some(id) = self.index.term_id(term) else {
                 return Vec::new();
             };
-            cursors.push(PhraseTerm {
+            words.push(PhraseWord {
                 offset: offset as u32,
+                id,
                 frequency: self.index.document_frequency(id),
                 idf: self.index.idf(id),
-                cursor: self.index.position_cursor(id),
             });
         }
+        let mut cursors = Vec::with_capacity(terms.len());
+        // Per word: read through a pair.
+        let mut paired = vec![false; words.len()];
+        for (offset, neighbours) in words.windows(2).enumerate() {
+            let [first, second] = neighbours else {
+                continue;
+            };
+            let Some((frequency, cursor)) = self.pairs.pair(first.id, second.id) else {
+                continue;
+            };
+            cursors.push(PhraseTerm {
+                offset: offset as u32,
+                frequency,
+                idf: 0.0,
+                cursor,
+            });
+            for flag in paired.iter_mut().skip(offset).take(2) {
+                *flag = true;
+            }
+        }
+        for (offset, word) in words.iter().enumerate() {
+            if paired.get(offset) == Some(&false) {
+                cursors.push(PhraseTerm {
+                    offset: word.offset,
+                    frequency: word.frequency,
+                    idf: word.idf,
+                    cursor: self.index.position_cursor(word.id),
+                });
+            }
+        }
         // Rarest first (ties by place in the phrase): it leads the walk, and scores add up in this order.
+        let by_pairs = paired.contains(&true);
         insertion_sort(&mut cursors, |a, b| {
             (a.frequency, a.offset) < (b.frequency, b.offset)
         });
         let mut found = Vec::new();
         // The terms' positions in the current document.
         let mut lists: Vec<(u32, Positions<'_>)> = Vec::with_capacity(cursors.len());
-        let (mut scratch_a, mut scratch_b) = (Vec::new(), Vec::new());
         let mut postings = Vec::with_capacity(cursors.len());
         let mut target: DocNumber = 0;
         'documents: loop {
@@ -926,16 +967,19 @@ impl SearchIndex {
                     lists.push((term.offset, positions));
                 }
             }
-            let matched = lists.len() == cursors.len()
-                && phrase_in_document(&mut lists, (&mut scratch_a, &mut scratch_b));
+            let matched = lists.len() == cursors.len() && phrase_in_document(&mut lists);
             if matched {
                 // Scored only once matched; in `cursors` order, as the terms' scores always added up.
-                let score = cursors
-                    .iter()
-                    .zip(&postings)
-                    .fold(0.0f32, |score, (term, posting)| {
-                        score + self.index.score(term.idf, posting)
-                    });
+                let score = if !by_pairs {
+                    cursors
+                        .iter()
+                        .zip(&postings)
+                        .fold(0.0f32, |score, (term, posting)| {
+                            score + self.index.score(term.idf, posting)
+                        })
+                } else {
+                    0.0
+                };
                 found.push((target, score));
             }
             match target.checked_add(1) {
@@ -943,7 +987,30 @@ impl SearchIndex {
                 None => break,
             }
         }
+        if by_pairs {
+            self.score_phrase_words(&mut words, &mut found);
+        }
         found
+    }
+
+    /// Adds to each found document's score the scores of the phrase's words in it, rarest
+    /// word first (ties by place in the phrase), as [`SearchIndex::phrase_matches`] adds them.
+    fn score_phrase_words(&self, words: &mut [PhraseWord], found: &mut [(DocNumber, f32)]) {
+        insertion_sort(words, |a, b| {
+            (a.frequency, a.offset) < (b.frequency, b.offset)
+        });
+        for word in words.iter() {
+            let mut postings = self.index.postings(word.id);
+            let mut current = postings.next();
+            for (doc, score) in found.iter_mut() {
+                while current.is_some_and(|posting| posting.doc < *doc) {
+                    current = postings.next();
+                }
+                if let Some(posting) = current.filter(|posting| posting.doc == *doc) {
+                    *score += self.index.score(word.idf, &posting);
+                }
+            }
+        }
     }
 
     /// Terms by document frequency, most frequent first (ties by id).
@@ -1076,7 +1143,16 @@ impl SearchIndex {
     }
 }
 
-/// One term of a phrase being matched.
+/// One word of a phrase.
+struct PhraseWord {
+    /// Place in the phrase.
+    offset: u32,
+    id: u32,
+    frequency: u32,
+    idf: f32,
+}
+
+/// One term of a phrase being matched: a word, or a pair of common words at `offset` and the next.
 struct PhraseTerm<'a> {
     /// Place in the phrase.
     offset: u32,
@@ -1088,39 +1164,25 @@ struct PhraseTerm<'a> {
 /// True when the terms whose positions in one document are `lists` (each with its offset in
 /// the phrase) occur at consecutive positions.
 ///
-/// The two terms with the fewest positions are read in step, and only where they agree on a
-/// phrase start are the others read up to it: the other terms' positions in a document where
-/// the first two never meet are not even decoded, and the walk stops at the first full match.
-/// `scratch` holds the first two lists, decoded.
-fn phrase_in_document(
-    lists: &mut [(u32, Positions<'_>)],
-    scratch: (&mut Vec<u32>, &mut Vec<u32>),
-) -> bool {
+/// The term with the fewest positions leads: each of its positions is a phrase start, and the
+/// others (fewest positions first) are read only up to that start, passing over runs of a
+/// common word's positions without decoding each one; the walk stops at the first full match.
+fn phrase_in_document(lists: &mut [(u32, Positions<'_>)]) -> bool {
     insertion_sort(lists, |a, b| a.1.total() < b.1.total());
-    let Some(([(offset_a, a), (offset_b, b)], others)) = lists.split_first_chunk_mut::<2>() else {
+    let Some(((offset, lead), others)) = lists.split_first_mut() else {
         return false;
     };
-    let (offset_a, offset_b) = (*offset_a, *offset_b);
-    // Decoded first (almost every gap is one byte, a predictable loop), then walked with
-    // branch-free steps: which list moves on is a coin toss that a branch would mispredict.
-    let (list_a, list_b) = scratch;
-    a.decode_into(list_a);
-    b.decode_into(list_b);
-    let (mut i, mut j) = (0, 0);
-    while let (Some(&x), Some(&y)) = (list_a.get(i), list_b.get(j)) {
-        // The phrase starts at `x - offset_a` and at `y - offset_b`: compared without subtracting.
-        let from_a = x as u64 + offset_b as u64;
-        let from_b = y as u64 + offset_a as u64;
-        if from_a == from_b && x >= offset_a {
-            match others_at(others, x - offset_a) {
-                Some(true) => return true,
-                Some(false) => {}
-                // A term has no position left at or after this start: no later start can match.
-                None => return false,
-            }
+    let offset = *offset;
+    for x in lead {
+        let Some(start) = x.checked_sub(offset) else {
+            continue;
+        };
+        match others_at(others, start) {
+            Some(true) => return true,
+            Some(false) => {}
+            // A term has no position left at or after this start: no later start can match.
+            None => return false,
         }
-        i += usize::from(from_a <= from_b);
-        j += usize::from(from_b < from_a);
     }
     false
 }
@@ -1371,10 +1433,12 @@ impl SearchIndexBuilder {
             .max()
             .unwrap_or(0)
             .min(first_year.saturating_add(MAX_YEAR_SPAN));
+        let index = self.index.finish();
         SearchIndex {
             first_year,
             last_year,
-            index: self.index.finish(),
+            pairs: CommonPairs::build(&index),
+            index,
             documents: self.documents,
             publications: self.publications,
             tags: self.tags,
@@ -1414,5 +1478,134 @@ fn cow_bytes(text: &Cow<'static, str>) -> usize {
     match text {
         Cow::Borrowed(text) => text.len(),
         Cow::Owned(text) => text.capacity(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Articles of a few words repeated at random, so that every word is common, with
+    /// hyphenated words (whose joined form shares a position with their first part).
+    fn common_word_documents() -> Vec<Document> {
+        let words = [
+            "the",
+            "of",
+            "and",
+            "a",
+            "in",
+            "to",
+            "is",
+            "was",
+            "état-major",
+            "x-ray",
+        ];
+        let mut state = 7u32;
+        let mut next = move || {
+            state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            (state >> 16) as usize
+        };
+        (0..40)
+            .map(|id| {
+                let mut body = String::new();
+                for k in 0..(50 + next() % 150) {
+                    if let Some(word) = words.get(next() % words.len()) {
+                        body.push_str(word);
+                    }
+                    body.push_str(if k % 17 == 16 { ".\n\n" } else { " " });
+                }
+                Document {
+                    id,
+                    slug: format!("a{id}"),
+                    title: format!("The {} of {}", id % 3, id % 5),
+                    body,
+                    ..Document::default()
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn pairs_of_common_words_change_no_phrase_result() {
+        let documents = common_word_documents();
+        let without = SearchIndex::from_documents(&documents);
+        let mut with = SearchIndex::from_documents(&documents);
+        with.pairs = CommonPairs::build_with(&with.index, 1);
+        assert!(with.pairs.common_count() >= 10, "every word is common");
+        let mut without = without;
+        without.pairs = CommonPairs::default();
+        let words = [
+            "the",
+            "of",
+            "and",
+            "a",
+            "in",
+            "to",
+            "is",
+            "was",
+            "etat",
+            "major",
+            "etatmajor",
+            "x",
+            "ray",
+        ];
+        let mut queries = vec![
+            "\"état-major the\"".to_string(),
+            "état-major".to_string(),
+            "\"of x-ray of\"".to_string(),
+            "\"the of and a in to is was\"".to_string(),
+        ];
+        for first in words {
+            for second in words {
+                queries.push(format!("\"{first} {second}\""));
+                queries.push(format!("\"{first} {second} of\""));
+                queries.push(format!("\"a {first} {second} the\""));
+            }
+        }
+        let options = SearchOptions {
+            sort: Sort::Relevance,
+            limit: 50,
+            ..SearchOptions::default()
+        };
+        let mut found = 0;
+        for query in &queries {
+            let expected = without.search(&documents[..], query, &options);
+            let actual = with.search(&documents[..], query, &options);
+            assert_eq!(actual, expected, "{query}");
+            found += usize::from(expected.total > 0);
+        }
+        assert!(found > queries.len() / 3, "many phrases are found: {found}");
+    }
+
+    #[test]
+    fn pairs_read_back_and_damaged_pairs_never_panic() {
+        let documents = common_word_documents();
+        let mut index = SearchIndex::from_documents(&documents);
+        index.pairs = CommonPairs::build_with(&index.index, 1);
+        let bytes = index.to_bytes();
+        let stored: &'static [u8] = Box::leak(bytes.clone().into_boxed_slice());
+        let loaded = SearchIndex::from_static_bytes(stored).expect("reads back");
+        assert!(loaded == index, "the pairs read back are the pairs written");
+        let options = SearchOptions::default();
+        let queries = ["\"the of\"", "\"and a in\"", "\"état-major the\""];
+        // Bytes all over the pairs (they follow the word index) flipped in turn.
+        let mut words = Writer::new();
+        index.index.write(&mut words);
+        let start = words.finish().len();
+        let mut pairs = Writer::new();
+        index.pairs.write(&mut pairs);
+        let end = start + pairs.finish().len();
+        for at in (start..end).step_by(61) {
+            let mut damaged = bytes.clone();
+            if let Some(byte) = damaged.get_mut(at) {
+                *byte ^= 0x5A;
+            }
+            let damaged: &'static [u8] = Box::leak(damaged.into_boxed_slice());
+            if let Some(index) = SearchIndex::from_static_bytes(damaged) {
+                for query in queries {
+                    let _ = index.search(&documents[..], query, &options);
+                }
+            }
+        }
     }
 }
