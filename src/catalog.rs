@@ -554,7 +554,8 @@ impl Bodies for Vec<Source> {
     }
 
     fn plain_text(&self, id: ArticleId) -> Option<String> {
-        self.get(id).map(|source| text::plain_text(&parse_source(source)))
+        self.get(id)
+            .map(|source| text::plain_text(&parse_source(source)))
     }
 
     fn search_index(&self, catalog: &Catalog) -> SearchIndex {

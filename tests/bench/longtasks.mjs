@@ -32,9 +32,18 @@ async function readyViewer(browser, url) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, reducedMotion: 'reduce' });
   await context.addInitScript(recordLongTasks);
   const page = await context.newPage();
+  // A file the viewer asks for and does not get (its style sheet, say) would skew the figures.
+  const failed = [];
+  page.on('response', (response) => {
+    if (response.status() >= 400) failed.push(`HTTP ${response.status()} for ${response.url()}`);
+  });
   await page.goto(url);
   await page.waitForSelector('.search-form[data-search-ready]', { timeout: 120_000 });
   await page.waitForTimeout(SETTLE_MS);
+  if (failed.length > 0) {
+    await context.close();
+    throw new Error(`${url}: ${failed.join('; ')}`);
+  }
   return { context, page };
 }
 

@@ -78,6 +78,10 @@ async function startupRun(browser, url) {
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (error) => errors.push(error.message));
+  // A file the viewer asks for and does not get (its style sheet, say) would skew the figures.
+  page.on('response', (response) => {
+    if (response.status() >= 400) errors.push(`HTTP ${response.status()} for ${response.url()}`);
+  });
   try {
     await page.goto(url);
     await page.waitForFunction(() => window.__searchBench && window.__searchBench.readyPainted !== undefined, null, {

@@ -309,6 +309,13 @@ fn prepare_corpus(
     for file in ["search.html", "search-page.js"] {
         copy(&node_dir.join(file), &served.join(file))?;
     }
+    // The minified style sheet `index.html` links lives in the site's `pkg/`, which is not
+    // copied above: the corpus's wasm-pack build below writes its own glue and wasm beside it.
+    let style = "pkg/style.css";
+    copy(
+        &pipeline::site_dir(toolbox.root()).join(style),
+        &served.join(style),
+    )?;
     let mut command = toolbox.command("wasm-pack");
     command
         .args(["build", "--release", "--target", "web", "--out-dir"])
