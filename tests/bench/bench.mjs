@@ -6,7 +6,8 @@
 // CONFIG: { siteUrl, siteDir, runs, pipelineRuns, nativeFile, out, seedTitle, seedText, only,
 //           search: { queriesFile, corpora: [{ name, folder, articles, corpusBytes, startupRuns, buildRuns, typing }],
 //                     passes, typed, typingDelayMs, longTaskRuns } }
-// - only: "pipeline" runs just the 1 MB pipeline comparison and prints its table.
+// - only: "pipeline" runs just the 1 MB pipeline comparison and prints its table;
+//   "firstview" just the cold first views, printed as they are measured.
 // - siteUrl serves siteDir: the shipped release build at /, the bench build at /bench/,
 //   and for each corpus the site with the bench build of that corpus at /<folder>/.
 // - nativeFile holds the native benchmark's JSON lines; out is where BENCHMARKS.md goes.
@@ -367,6 +368,17 @@ async function main() {
   }
   const route = await seedRoute();
   const views = await firstView(route);
+  if (config.only === 'firstview') {
+    // `"only": "firstview"` in CONFIG: just the cold first views, for working on startup.
+    await browser.close();
+    for (const kind of ['library', 'seed', 'plain']) {
+      const times = views[kind];
+      console.log(`${kind}: median ${fixed(median([...times]))} ms, min ${fixed(Math.min(...times))}, max ${fixed(Math.max(...times))}`);
+    }
+    console.log(`seed / plain ${fixed(median([...views.seed]) / median([...views.plain]), 2)}×`);
+    clearTimeout(watchdog);
+    return;
+  }
   const { files, memory } = await transferAndMemory(route);
   const pipe = await pipeline();
   const search = await searchFigures();
