@@ -29,22 +29,16 @@ import path from 'node:path';
 import { brotliCompressSync, constants } from 'node:zlib';
 import { readQueries, searchCorpus, searchReport, searchTargets } from './search.mjs';
 import { interactionReport, interactionTargets, openArticle, typeQuery } from './longtasks.mjs';
+import { CHROMIUM_ARGS as BROWSER_ARGS, executablePath } from '../e2e/harness.mjs';
 
-const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  // The pipeline comparison collects garbage between timed calls (see `pipeline`).
-  '--js-flags=--expose-gc',
-];
+// The flags every browser script of the project uses (its harness imports nothing, so
+// this package can load it), plus what the pipeline comparison needs: it collects
+// garbage between timed calls (see `pipeline`).
+const CHROMIUM_ARGS = [...BROWSER_ARGS, '--js-flags=--expose-gc'];
 const VIEWPORT = { width: 1280, height: 900 };
 const WATCHDOG_MS = 540_000;
 
 const config = JSON.parse(readFileSync(process.argv[2], 'utf8'));
-const executablePath = process.env.FOLIO_CHROMIUM || '/usr/bin/chromium';
 let browser;
 
 const watchdog = setTimeout(async () => {

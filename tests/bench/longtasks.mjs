@@ -283,6 +283,7 @@ function describeTask(task) {
 
 async function standalone(argv) {
   const { chromium } = await import('playwright-core');
+  const { CHROMIUM_ARGS, executablePath } = await import('../e2e/harness.mjs');
   const url = argv.find((arg) => !arg.startsWith('--') && /^https?:/.test(arg));
   if (!url) throw new Error('usage: node tests/bench/longtasks.mjs URL [--open | --type] [--runs N] [--trace] [--over MS]');
   const option = (name, fallback) => {
@@ -295,9 +296,9 @@ async function standalone(argv) {
   const only = ['--open', '--type'].filter((flag) => argv.includes(flag));
   const wanted = only.length ? only : ['--open', '--type'];
   const browser = await chromium.launch({
-    executablePath: process.env.FOLIO_CHROMIUM || '/usr/bin/chromium',
+    executablePath,
     headless: true,
-    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update'],
+    args: CHROMIUM_ARGS,
   });
   try {
     for (const flag of wanted) {
