@@ -634,19 +634,21 @@ fn is_phrasing_html(html: &str, in_link: bool) -> bool {
                 None => return true,
             }
         }
-        let tail = rest.strip_prefix('/').unwrap_or(rest);
-        let name_len = tail
-            .find(|c: char| !c.is_ascii_alphanumeric() && c != '-')
-            .unwrap_or(tail.len());
-        let name = tail
-            .get(..name_len)
-            .unwrap_or_default()
-            .to_ascii_lowercase();
+        let name = tag_name(rest.strip_prefix('/').unwrap_or(rest));
         if !PHRASING_ELEMENTS.contains(&name.as_str()) || (in_link && name == "a") {
             return false;
         }
     }
     true
+}
+
+/// The lower-case name at the start of `tail`, the text right after `<` or `</`: ASCII
+/// letters, digits and `-`, as far as they go.
+fn tag_name(tail: &str) -> String {
+    let len = tail
+        .find(|c: char| !c.is_ascii_alphanumeric() && c != '-')
+        .unwrap_or(tail.len());
+    tail.get(..len).unwrap_or_default().to_ascii_lowercase()
 }
 
 /// Elements without content, never closed.
@@ -704,13 +706,7 @@ impl RawBalance {
             let closing = rest.starts_with('/');
             let name_start = usize::from(closing);
             let tail = rest.get(name_start..).unwrap_or_default();
-            let name_len = tail
-                .find(|c: char| !c.is_ascii_alphanumeric() && c != '-')
-                .unwrap_or(tail.len());
-            let name = tail
-                .get(..name_len)
-                .unwrap_or_default()
-                .to_ascii_lowercase();
+            let name = tag_name(tail);
             if !name.starts_with(|c: char| c.is_ascii_alphabetic())
                 || VOID_ELEMENTS.contains(&name.as_str())
                 || SELF_CLOSING_ELEMENTS.contains(&name.as_str())
