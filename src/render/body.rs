@@ -12,7 +12,10 @@
 //! - raw HTML from the article is the only unescaped markup, and it sets
 //!   [`RenderedBody::contains_raw_html`]: without it the HTML is safe as it is;
 //! - the HTML comes cut into [`Segment`]s: trusted runs hold only the writer's own
-//!   markup, and every raw byte lies in a raw island, which the web layer sanitises.
+//!   markup, and every raw byte lies in a raw island, which the web layer sanitises,
+//!   with one exception: an island that is exactly one bare element the sanitiser keeps
+//!   as it is, around the writer's escaped text (`<kbd>Ctrl</kbd>`), stays in the
+//!   trusted run, as its parse there is the very tree the sanitiser would return.
 //!   Raw phrasing tags inside a block (`<kbd>`, `<sup>`, `<span>`) make inline islands:
 //!   from the first raw tag to the one that closes what it opened, the writer's text
 //!   between included, so the sanitiser walks those few nodes and not the paragraph.
@@ -45,6 +48,7 @@
 //!   the same on the sanitised raw islands only.
 
 use super::escape::push_escaped;
+use super::policy::{self, ElementAction};
 use super::url;
 use crate::article::markdown::{parser_for, Dialect};
 use crate::article::{Article, Body, NewsBlock, NewsBody};
@@ -551,8 +555,11 @@ impl Segments {
         true
     }
 
-    /// The inline island ends at `end` if its raw tags are all closed.
-    fn inline_written(&mut self, end: usize) {
+    /// The inline island ends at the end of `out` (the body written so far) if its raw tags
+    /// are all closed. An island that is one bare allowed element around the writer's
+    /// escaped text (`<kbd>Ctrl</kbd>`) stays in the trusted run: see [`is_bare_element`].
+    fn inline_written(&mut self, out: &str) {
+        let end = out.len();
         let Some(island) = self.inline else {
             return;
         };
@@ -560,6 +567,9 @@ impl Segments {
             return;
         }
         self.inline = None;
+        if out.get(island.start..).is_some_and(is_bare_element) {
+            return;
+        }
         self.push(SegmentKind::Trusted, island.start);
         match self.done.last_mut() {
             // Two islands with nothing between them are one: one parse and one walk.
@@ -649,6 +659,41 @@ fn tag_name(tail: &str) -> String {
         .find(|c: char| !c.is_ascii_alphanumeric() && c != '-')
         .unwrap_or(tail.len());
     tail.get(..len).unwrap_or_default().to_ascii_lowercase()
+}
+
+/// True when `html` is exactly `<name>text</name>`: a start tag without attributes, text
+/// holding no `<`, and the matching end tag, for a phrasing element the sanitiser keeps as
+/// it is (policy [`ElementAction::Keep`], no attribute added) and that is not void.
+///
+/// The writer may then leave it in its trusted run, as it wrote the text itself, escaped:
+/// parsed there it builds the very element and text node the island's parse and the
+/// sanitiser's walk would build, one element of phrasing content whatever the paragraph,
+/// link or cell around it. Anything else (an attribute, a comment, a second tag, the
+/// writer's own markup inside, an `<a>`) stays an island and gets the full walk.
+/// Most raw HTML in articles is of this kind (`<kbd>`, `<sup>`, `<mark>`), and an island
+/// costs a parse and a walk in the browser.
+fn is_bare_element(html: &str) -> bool {
+    let Some(rest) = html.strip_prefix('<') else {
+        return false;
+    };
+    let Some((name, rest)) = rest.split_once('>') else {
+        return false;
+    };
+    let Some(text) = rest
+        .strip_suffix('>')
+        .and_then(|rest| rest.strip_suffix(name))
+        .and_then(|rest| rest.strip_suffix("</"))
+    else {
+        return false;
+    };
+    !name.is_empty()
+        && name.bytes().all(|byte| byte.is_ascii_lowercase())
+        && !text.contains('<')
+        && name != "a"
+        && PHRASING_ELEMENTS.contains(&name)
+        && !VOID_ELEMENTS.contains(&name)
+        && policy::element_action(name, None) == ElementAction::Keep
+        && policy::sanitize_attributes(name, &[]).is_empty()
 }
 
 /// Elements without content, never closed.
@@ -925,7 +970,7 @@ impl<'e, I: Iterator<Item = Event<'e>>> MarkdownWriter<'e, I> {
                 .inline_html(self.out.len(), self.open.len(), html, in_link)
         {
             self.write(html);
-            self.segments.inline_written(self.out.len());
+            self.segments.inline_written(&self.out);
             return;
         }
         self.segments.open_island();
@@ -1913,14 +1958,14 @@ mod tests {
 
     #[test]
     fn raw_html_never_lies_in_a_trusted_run() {
-        let text = "Plain.\n\n<div>\n\n*md*\n\n</div>\n\nA <kbd>k</kbd>.\n\n> <b>x</b>\n\nTail.[^n]\n\n[^n]: <i>note</i>\n";
+        let text = "Plain.\n\n<div>\n\n*md*\n\n</div>\n\nA <kbd title=\"t\">k</kbd>.\n\n> <b title=\"x\">x</b>\n\nTail.[^n]\n\n[^n]: <i>note</i>\n";
         let rendered = render_markdown(text, &BodyOptions::default());
         let trusted: String = rendered
             .segment_html()
             .filter(|(kind, _)| *kind == SegmentKind::Trusted)
             .map(|(_, html)| html)
             .collect();
-        for raw in ["<div>", "</div>", "<kbd>", "<b>", "<i>"] {
+        for raw in ["<div>", "</div>", "<kbd", "<b ", "<i>"] {
             assert!(!trusted.contains(raw), "{raw} in a trusted run: {trusted}");
         }
         assert!(trusted.contains("<p>Plain.</p>"));
@@ -1933,7 +1978,10 @@ mod tests {
             .collect();
         assert_eq!(islands.len(), 4, "{islands:?}");
         assert!(islands[0].starts_with("<div>") && islands[0].contains("<em>md</em>"));
-        assert_eq!(&islands[1..3], ["<kbd>k</kbd>", "<b>x</b>"]);
+        assert_eq!(
+            &islands[1..3],
+            ["<kbd title=\"t\">k</kbd>", "<b title=\"x\">x</b>"]
+        );
         assert!(islands[3].starts_with("<section class=\"footnotes\">"));
     }
 
@@ -1977,17 +2025,96 @@ mod tests {
     #[test]
     fn raw_phrasing_tags_are_islands_inside_their_block() {
         assert_eq!(
-            islands_of("A <kbd>Ctrl</kbd>+<kbd>C</kbd> and <span>*x*</span>.\n"),
-            ["<kbd>Ctrl</kbd>", "<kbd>C</kbd>", "<span><em>x</em></span>"]
+            islands_of(
+                "A <kbd lang=\"en\">Ctrl</kbd>+<kbd lang=\"en\">C</kbd> and <span>*x*</span>.\n"
+            ),
+            [
+                "<kbd lang=\"en\">Ctrl</kbd>",
+                "<kbd lang=\"en\">C</kbd>",
+                "<span><em>x</em></span>"
+            ]
         );
         // Islands with nothing between them are one.
-        assert_eq!(islands_of("<b>a</b><i>b</i> c\n"), ["<b>a</b><i>b</i>"]);
+        assert_eq!(
+            islands_of("<b dir=\"rtl\">a</b><i dir=\"rtl\">b</i> c\n"),
+            ["<b dir=\"rtl\">a</b><i dir=\"rtl\">b</i>"]
+        );
         // Void elements and comments close at once.
         assert_eq!(islands_of("a<br>b <!-- c --> d\n"), ["<br>", "<!-- c -->"]);
         assert_eq!(
-            islands_of("# Title <kbd>K</kbd>\n\n| <b>x</b> | y |\n|---|---|\n"),
-            ["<kbd>K</kbd>", "<b>x</b>"]
+            islands_of(
+                "# Title <kbd lang=\"en\">K</kbd>\n\n| <b lang=\"en\">x</b> | y |\n|---|---|\n"
+            ),
+            ["<kbd lang=\"en\">K</kbd>", "<b lang=\"en\">x</b>"]
         );
+    }
+
+    #[test]
+    fn bare_allowed_elements_stay_in_the_trusted_run() {
+        let text = "A <kbd>Ctrl</kbd>+<kbd>C</kbd>, x<sup>2</sup>, <b>a</b><i>b</i>.\n\n# Title <kbd>K</kbd>\n";
+        assert_eq!(islands_of(text), Vec::<String>::new());
+        let rendered = render_markdown(text, &BodyOptions::default());
+        assert!(
+            rendered.html.contains("<kbd>Ctrl</kbd>+<kbd>C</kbd>"),
+            "{}",
+            rendered.html
+        );
+        // The text inside is the writer's, escaped.
+        let escaped = render_markdown(
+            "<kbd>a & b</kbd> <kbd>&lt;x&gt;</kbd>\n",
+            &BodyOptions::default(),
+        );
+        assert!(escaped
+            .segments
+            .iter()
+            .all(|s| s.kind == SegmentKind::Trusted));
+        assert!(
+            escaped
+                .html
+                .contains("<kbd>a &amp; b</kbd> <kbd>&lt;x&gt;</kbd>"),
+            "{}",
+            escaped.html
+        );
+        // Anything more than one bare element around text stays an island.
+        for (raw, island) in [
+            ("<a>x</a>", "<a>x</a>"),
+            ("<KBD>x</KBD>", "<KBD>x</KBD>"),
+            ("<kbd>x<!-- c --></kbd>", "<kbd>x<!-- c --></kbd>"),
+            ("<kbd>*x*</kbd>", "<kbd><em>x</em></kbd>"),
+            ("<kbd><b>x</b></kbd>", "<kbd><b>x</b></kbd>"),
+            ("<kbd title=\"t\">x</kbd>", "<kbd title=\"t\">x</kbd>"),
+        ] {
+            assert_eq!(islands_of(&format!("A {raw} b\n")), [island], "{raw}");
+        }
+    }
+
+    #[test]
+    fn a_bare_element_is_exactly_one_kept_element_around_text() {
+        for bare in [
+            "<kbd>x</kbd>",
+            "<sup>2</sup>",
+            "<mark>a &amp; b</mark>",
+            "<em></em>",
+        ] {
+            assert!(super::is_bare_element(bare), "{bare}");
+        }
+        for not in [
+            "<kbd>x</sup>",
+            "<kbd>x",
+            "kbd>x</kbd>",
+            "<kbd>x</kbd> ",
+            "<kbd >x</kbd >",
+            "<kbd>a<b>x</b></kbd>",
+            "<a>x</a>",
+            "<br>x</br>",
+            "<script>x</script>",
+            "<style>x</style>",
+            "<div>x</div>",
+            "<>x</>",
+            "<Kbd>x</Kbd>",
+        ] {
+            assert!(!super::is_bare_element(not), "{not}");
+        }
     }
 
     #[test]
