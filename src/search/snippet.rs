@@ -161,6 +161,11 @@ pub fn make_snippet(text: &str, all_clauses: u64, clause_of: impl Fn(&str) -> u6
     push_collapsed(&mut plain, text.get(cursor..end).unwrap_or_default());
     if end < text.len() {
         plain.truncate(plain.trim_end().len());
+        // After a sentence's end the ellipsis stands apart ("it. …"): glued on, it reads
+        // as a typo ("it.…").
+        if plain.ends_with(['.', '!', '?', ':', ';']) {
+            plain.push(' ');
+        }
         plain.push('…');
     }
     if !plain.is_empty() {
@@ -246,6 +251,15 @@ mod tests {
         );
         assert!(shown.starts_with('…') && shown.ends_with('…'), "{shown}");
         assert!(shown.chars().count() <= 170, "{shown}");
+    }
+
+    #[test]
+    fn an_ellipsis_after_a_full_stop_stands_apart() {
+        let text = "The strategic partnership holds. ".to_string() + &"Epsilon. ".repeat(40);
+        let snippet = make_snippet(&text, 3, |term| u64::from(term == "partnership"));
+        let shown = snippet.bracketed();
+        assert!(shown.ends_with(". …"), "{shown}");
+        assert!(!shown.contains(".…"), "{shown}");
     }
 
     #[test]
