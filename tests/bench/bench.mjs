@@ -7,7 +7,9 @@
 //           search: { queriesFile, corpora: [{ name, folder, articles, corpusBytes, startupRuns, buildRuns, typing }],
 //                     passes, typed, typingDelayMs, longTaskRuns } }
 // - only: "pipeline" runs just the 1 MB pipeline comparison and prints its table;
-//   "firstview" just the cold first views, printed as they are measured.
+//   "firstview" just the cold first views, printed once measured; with
+//   variants: [{ name, path }], the seed article of each other build served under `path`
+//   by the same server is measured too, interleaved with the rest (A/B runs).
 // - siteUrl serves siteDir: the shipped release build at /, the bench build at /bench/,
 //   and for each corpus the site with the bench build of that corpus at /<folder>/.
 // - nativeFile holds the native benchmark's JSON lines; out is where BENCHMARKS.md goes.
@@ -58,6 +60,14 @@ function instrument({ seedText }) {
     bench[key] = performance.now();
     requestAnimationFrame(() => {
       bench[key + 'Painted'] = performance.now();
+      // The frame's own rendering (style, layout, paint) runs after its animation-frame
+      // callbacks, in the same task: a message posted now is handled once it is done.
+      // Both pages are timed alike this way, whatever work the page's own callbacks do.
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => {
+        bench[key + 'Rendered'] = performance.now();
+      };
+      channel.port2.postMessage(null);
     });
   };
   const check = () => {
@@ -129,15 +139,32 @@ async function seedRoute() {
   return href;
 }
 
+/// Cold loads of the library, the seed article and the plain page, `config.runs` times,
+/// in a rotated order (so that no page always follows the same other page), each in a new
+/// browser context. Every list holds the time to the frame after the content reached the
+/// DOM ("painted": that frame's animation frame, the issue's definition) and, in
+/// `…Rendered`, to the end of that frame's rendering (style, layout and paint done).
+/// `config.variants` ([{ name, path }], optional) adds the seed article of other builds
+/// served by the same server under `path`, for A/B runs in the same conditions.
 async function firstView(route) {
-  const samples = { library: [], seed: [], plain: [], longTasks: [], plainLongTasks: [] };
+  const variants = config.variants ?? [];
+  const kinds = ['library', 'seed', 'plain', ...variants.map((variant) => `seed@${variant.name}`)];
+  const samples = { longTasks: [], plainLongTasks: [] };
+  for (const kind of kinds) {
+    samples[kind] = [];
+    samples[`${kind}Rendered`] = [];
+  }
   for (let run = 0; run < config.runs; run++) {
-    for (const kind of ['library', 'seed', 'plain']) {
+    const order = kinds.map((_, i) => kinds[(i + run) % kinds.length]);
+    for (const kind of order) {
       const { context, page } = await coldPage();
-      const url = kind === 'library' ? '#/' : kind === 'seed' ? route : 'plain.html';
+      const variant = variants.find((v) => kind === `seed@${v.name}`);
+      const url = kind === 'library' ? '#/' : kind === 'plain' ? 'plain.html' : variant ? `${variant.path}${route}` : route;
       await page.goto(new URL(url, config.siteUrl).href);
-      samples[kind].push(await waitFor(page, kind === 'library' ? 'libraryPainted' : 'seedPainted'));
-      if (kind !== 'library') {
+      const key = kind === 'library' ? 'library' : 'seed';
+      samples[kind].push(await waitFor(page, `${key}Painted`));
+      samples[`${kind}Rendered`].push(await waitFor(page, `${key}Rendered`));
+      if (kind === 'seed' || kind === 'plain') {
         // Long tasks are reported after they end: give the page a moment.
         await page.waitForTimeout(100);
         const tasks = await page.evaluate(() => window.__bench.longTasks);
@@ -365,11 +392,17 @@ async function main() {
   if (config.only === 'firstview') {
     // `"only": "firstview"` in CONFIG: just the cold first views, for working on startup.
     await browser.close();
-    for (const kind of ['library', 'seed', 'plain']) {
-      const times = views[kind];
-      console.log(`${kind}: median ${fixed(median([...times]))} ms, min ${fixed(Math.min(...times))}, max ${fixed(Math.max(...times))}`);
+    const kinds = ['library', 'seed', 'plain', ...(config.variants ?? []).map((variant) => `seed@${variant.name}`)];
+    for (const suffix of ['', 'Rendered']) {
+      console.log(suffix ? 'To the end of that frame\'s rendering:' : 'To the frame after the content reached the DOM:');
+      for (const kind of kinds) {
+        const times = views[kind + suffix];
+        console.log(`  ${kind}: median ${fixed(median(times))} ms, min ${fixed(Math.min(...times))}, max ${fixed(Math.max(...times))}`);
+      }
+      for (const kind of kinds.filter((k) => k.startsWith('seed'))) {
+        console.log(`  ${kind} / plain ${fixed(median(views[kind + suffix]) / median(views['plain' + suffix]), 2)}×`);
+      }
     }
-    console.log(`seed / plain ${fixed(median([...views.seed]) / median([...views.plain]), 2)}×`);
     clearTimeout(watchdog);
     return;
   }
