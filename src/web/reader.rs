@@ -400,9 +400,10 @@ impl Reader {
 
     /// Measures the article once its first frame is painted. Measuring needs the article
     /// laid out: that frame lays it out anyway, and the task after it reads the layout
-    /// for free, where a measure in the task that builds the article, or in the frame's
-    /// own callbacks, would force the layout before the frame's turn and hold back the
-    /// article's first paint by as much. Called with `frame_done` from that frame.
+    /// for free. A measure in the task that builds the article would force that layout
+    /// into it (one long task); one in the frame's callbacks forces it ahead of the
+    /// frame's own, so that every later callback of the frame waits for it (nothing is
+    /// painted sooner or later either way). Called with `frame_done` from that frame.
     fn update_progress_after_paint(&self, frame_done: bool) {
         if self.progress_wait.get().is_some() {
             return;
