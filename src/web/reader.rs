@@ -64,9 +64,19 @@ pub struct Reader {
     /// The pending trailing save of the scroll position.
     save_timer: Cell<Option<i32>>,
     save_callback: RefCell<Option<Closure<dyn FnMut()>>>,
-    /// The progress of an article just opened waits for this animation frame.
-    progress_frame: Cell<Option<i32>>,
+    /// The progress of an article just opened waits for its first frame, then for the
+    /// task after it (see [`Reader::update_progress_after_paint`]).
+    progress_wait: Cell<Option<ProgressWait>>,
     progress_callback: RefCell<Option<Closure<dyn FnMut()>>>,
+}
+
+/// Where the first measure of an article's progress is in its wait.
+#[derive(Clone, Copy)]
+enum ProgressWait {
+    /// For the animation frame with this handle.
+    Frame(i32),
+    /// For the timer with this handle, set by that frame.
+    Task(i32),
 }
 
 /// What an open article needs while it is read.
@@ -90,8 +100,12 @@ impl Drop for Reader {
         if let Some(timer) = self.save_timer.take() {
             self.window.clear_timeout_with_handle(timer);
         }
-        if let Some(frame) = self.progress_frame.take() {
-            let _ = self.window.cancel_animation_frame(frame);
+        match self.progress_wait.take() {
+            Some(ProgressWait::Frame(frame)) => {
+                let _ = self.window.cancel_animation_frame(frame);
+            }
+            Some(ProgressWait::Task(timer)) => self.window.clear_timeout_with_handle(timer),
+            None => {}
         }
     }
 }
@@ -162,7 +176,7 @@ impl Reader {
             page: RefCell::new(None),
             save_timer: Cell::new(None),
             save_callback: RefCell::new(None),
-            progress_frame: Cell::new(None),
+            progress_wait: Cell::new(None),
             progress_callback: RefCell::new(None),
         });
         reader.apply_prefs();
@@ -171,8 +185,10 @@ impl Reader {
             .progress_callback
             .replace(Some(Closure::<dyn FnMut()>::new(move || {
                 if let Some(reader) = weak.upgrade() {
-                    if reader.progress_frame.take().is_some() {
-                        reader.update_progress();
+                    match reader.progress_wait.take() {
+                        Some(ProgressWait::Frame(_)) => reader.update_progress_after_paint(true),
+                        Some(ProgressWait::Task(_)) => reader.update_progress(),
+                        None => {}
                     }
                 }
             })));
@@ -377,25 +393,38 @@ impl Reader {
             observer,
             _observer_callback: callback,
         }));
-        // Measuring the article needs it laid out: in the next frame, which lays it out
-        // anyway, rather than forcing a layout into the task that builds it. Until then
-        // the bar shows the top, where an article opens.
+        // Until it is measured, the bar shows the top, where an article opens.
         let _ = self.progress.set_attribute("value", "0");
-        self.update_progress_next_frame();
+        self.update_progress_after_paint(false);
     }
 
-    fn update_progress_next_frame(&self) {
-        if self.progress_frame.get().is_some() {
+    /// Measures the article once its first frame is painted. Measuring needs the article
+    /// laid out: that frame lays it out anyway, and the task after it reads the layout
+    /// for free. A measure in the task that builds the article would force that layout
+    /// into it (one long task); one in the frame's callbacks forces it ahead of the
+    /// frame's own, so that every later callback of the frame waits for it (nothing is
+    /// painted sooner or later either way). Called with `frame_done` from that frame.
+    fn update_progress_after_paint(&self, frame_done: bool) {
+        if self.progress_wait.get().is_some() {
             return;
         }
         let callback = self.progress_callback.borrow();
-        let requested = callback.as_ref().map(|callback| {
+        let Some(callback) = callback.as_ref() else {
+            return;
+        };
+        let callback = callback.as_ref().unchecked_ref();
+        let wait = if frame_done {
             self.window
-                .request_animation_frame(callback.as_ref().unchecked_ref())
-        });
-        match requested {
-            Some(Ok(frame)) => self.progress_frame.set(Some(frame)),
-            _ => self.update_progress(),
+                .set_timeout_with_callback_and_timeout_and_arguments_0(callback, 0)
+                .map(ProgressWait::Task)
+        } else {
+            self.window
+                .request_animation_frame(callback)
+                .map(ProgressWait::Frame)
+        };
+        match wait {
+            Ok(wait) => self.progress_wait.set(Some(wait)),
+            Err(_) => self.update_progress(),
         }
     }
 

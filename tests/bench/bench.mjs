@@ -7,7 +7,9 @@
 //           search: { queriesFile, corpora: [{ name, folder, articles, corpusBytes, startupRuns, buildRuns, typing }],
 //                     passes, typed, typingDelayMs, longTaskRuns } }
 // - only: "pipeline" runs just the 1 MB pipeline comparison and prints its table;
-//   "firstview" just the cold first views, printed as they are measured.
+//   "firstview" just the cold first views, printed once measured; with
+//   variants: [{ name, path }], the seed article of each other build served under `path`
+//   by the same server is measured too, interleaved with the rest (A/B runs).
 // - siteUrl serves siteDir: the shipped release build at /, the bench build at /bench/,
 //   and for each corpus the site with the bench build of that corpus at /<folder>/.
 // - nativeFile holds the native benchmark's JSON lines; out is where BENCHMARKS.md goes.
@@ -58,6 +60,16 @@ function instrument({ seedText }) {
     bench[key] = performance.now();
     requestAnimationFrame(() => {
       bench[key + 'Painted'] = performance.now();
+      // The frame's own rendering (style, layout, paint) runs after its animation-frame
+      // callbacks, in the same task: a message posted now is handled once it is done.
+      // Both pages are timed alike this way, whatever work the page's own callbacks do.
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => {
+        bench[key + 'Rendered'] = performance.now();
+        // Tells the benchmark it may look, without it polling the page (see `loadAndTime`).
+        console.debug(`folio-bench:${key}Rendered`);
+      };
+      channel.port2.postMessage(null);
     });
   };
   const check = () => {
@@ -91,12 +103,33 @@ async function coldPage() {
   return { context, page };
 }
 
+/// Loads `url` in `page` and returns the page's `window.__bench` once `key` (library or
+/// seed) is rendered. The page is not polled meanwhile: Playwright's polling evaluates
+/// its own scripts in the page (a 12 ms parse on the first call, then a call every few
+/// milliseconds), which would compete with the page while it loads, and with a page
+/// that takes longer (the viewer) more than with one that is done sooner (the plain page).
+/// The instrument's console message says when to look instead.
+async function loadAndTime(page, url, key) {
+  const message = `folio-bench:${key}Rendered`;
+  const rendered = page.waitForEvent('console', { predicate: (m) => m.text() === message, timeout: 20_000 });
+  await page.goto(url, { waitUntil: 'commit' });
+  await rendered;
+  return page.evaluate(() => window.__bench);
+}
+
 async function waitFor(page, key) {
   await page.waitForFunction((k) => window.__bench && window.__bench[k] !== undefined, key, {
     timeout: 20_000,
     polling: 10,
   });
   return page.evaluate((k) => window.__bench[k], key);
+}
+
+/// The median over the rounds of `a[i] / b[i]`: each round loads every page once, so a
+/// round's ratio compares loads made a few seconds apart, under the same load from
+/// the machine's other jobs; steadier than the ratio of the two medians.
+function pairedRatio(a, b) {
+  return median(a.map((value, i) => value / b[i]));
 }
 
 function median(values) {
@@ -129,15 +162,32 @@ async function seedRoute() {
   return href;
 }
 
+/// Cold loads of the library, the seed article and the plain page, `config.runs` times,
+/// in a rotated order (so that no page always follows the same other page), each in a new
+/// browser context. Every list holds the time to the frame after the content reached the
+/// DOM ("painted": that frame's animation frame, the issue's definition) and, in
+/// `…Rendered`, to the end of that frame's rendering (style, layout and paint done).
+/// `config.variants` ([{ name, path }], optional) adds the seed article of other builds
+/// served by the same server under `path`, for A/B runs in the same conditions.
 async function firstView(route) {
-  const samples = { library: [], seed: [], plain: [], longTasks: [], plainLongTasks: [] };
+  const variants = config.variants ?? [];
+  const kinds = ['library', 'seed', 'plain', ...variants.map((variant) => `seed@${variant.name}`)];
+  const samples = { longTasks: [], plainLongTasks: [] };
+  for (const kind of kinds) {
+    samples[kind] = [];
+    samples[`${kind}Rendered`] = [];
+  }
   for (let run = 0; run < config.runs; run++) {
-    for (const kind of ['library', 'seed', 'plain']) {
+    const order = kinds.map((_, i) => kinds[(i + run) % kinds.length]);
+    for (const kind of order) {
       const { context, page } = await coldPage();
-      const url = kind === 'library' ? '#/' : kind === 'seed' ? route : 'plain.html';
-      await page.goto(new URL(url, config.siteUrl).href);
-      samples[kind].push(await waitFor(page, kind === 'library' ? 'libraryPainted' : 'seedPainted'));
-      if (kind !== 'library') {
+      const variant = variants.find((v) => kind === `seed@${v.name}`);
+      const url = kind === 'library' ? '#/' : kind === 'plain' ? 'plain.html' : variant ? `${variant.path}${route}` : route;
+      const key = kind === 'library' ? 'library' : 'seed';
+      const bench = await loadAndTime(page, new URL(url, config.siteUrl).href, key);
+      samples[kind].push(bench[`${key}Painted`]);
+      samples[`${kind}Rendered`].push(bench[`${key}Rendered`]);
+      if (kind === 'seed' || kind === 'plain') {
         // Long tasks are reported after they end: give the page a moment.
         await page.waitForTimeout(100);
         const tasks = await page.evaluate(() => window.__bench.longTasks);
@@ -365,11 +415,18 @@ async function main() {
   if (config.only === 'firstview') {
     // `"only": "firstview"` in CONFIG: just the cold first views, for working on startup.
     await browser.close();
-    for (const kind of ['library', 'seed', 'plain']) {
-      const times = views[kind];
-      console.log(`${kind}: median ${fixed(median([...times]))} ms, min ${fixed(Math.min(...times))}, max ${fixed(Math.max(...times))}`);
+    const kinds = ['library', 'seed', 'plain', ...(config.variants ?? []).map((variant) => `seed@${variant.name}`)];
+    for (const suffix of ['', 'Rendered']) {
+      console.log(suffix ? 'To the end of that frame\'s rendering:' : 'To the frame after the content reached the DOM:');
+      for (const kind of kinds) {
+        const times = views[kind + suffix];
+        console.log(`  ${kind}: median ${fixed(median(times))} ms, min ${fixed(Math.min(...times))}, max ${fixed(Math.max(...times))}`);
+      }
+      for (const kind of kinds.filter((k) => k.startsWith('seed'))) {
+        const [a, b] = [views[kind + suffix], views['plain' + suffix]];
+        console.log(`  ${kind} / plain ${fixed(median(a) / median(b), 2)}× (median of the rounds' ratios ${fixed(pairedRatio(a, b), 2)}×)`);
+      }
     }
-    console.log(`seed / plain ${fixed(median([...views.seed]) / median([...views.plain]), 2)}×`);
     clearTimeout(watchdog);
     return;
   }
@@ -418,12 +475,14 @@ async function main() {
   for (const [what, measured, ratio, target, met] of targets) lines.push(`| ${what} | ${measured} | ${ratio} | ${target} | ${met ? 'yes' : 'no'} |`);
   lines.push('');
   lines.push(`### First view (cold cache, median of ${config.runs})`, '');
-  lines.push('Navigation start to the frame after the content reached the DOM.', '');
-  lines.push('| Page | Median | Min | Max |', '| --- | --- | --- | --- |');
-  for (const [name, list] of [['Folio library (`#/`)', views.library], ['Folio seed article', views.seed], ['Plain static page, same article HTML', views.plain]]) {
-    lines.push(`| ${name} | ${fixed(m(list))} ms | ${fixed(Math.min(...list))} ms | ${fixed(Math.max(...list))} ms |`);
+  lines.push('Navigation start to the frame after the content reached the DOM (its animation frame), each page in a new browser context, the pages in a rotated order each round; "rendered" is the end of that frame\'s style, layout and paint.', '');
+  lines.push('| Page | Median | Min | Max | Median, rendered |', '| --- | --- | --- | --- | --- |');
+  for (const [name, kind] of [['Folio library (`#/`)', 'library'], ['Folio seed article', 'seed'], ['Plain static page, same article HTML', 'plain']]) {
+    const list = views[kind];
+    lines.push(`| ${name} | ${fixed(m(list))} ms | ${fixed(Math.min(...list))} ms | ${fixed(Math.max(...list))} ms | ${fixed(m(views[`${kind}Rendered`]))} ms |`);
   }
   lines.push('');
+  lines.push(`Seed against plain, median of the rounds' ratios: ${fixed(pairedRatio(views.seed, views.plain), 2)}× to the frame, ${fixed(pairedRatio(views.seedRendered, views.plainRendered), 2)}× rendered.`, '');
   lines.push(...pipelineLines(pipe, t));
   lines.push('### Transfer (seed article page, cold)', '');
   lines.push('| File | Raw | Brotli |', '| --- | --- | --- |');

@@ -14,6 +14,10 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
   '--disable-quic',
   '--no-first-run',
+  // Headless Chromium 156 builds the omnibox's WebUI popup (hundreds of chrome:// modules,
+  // about a second of CPU in a renderer of its own) for every new browser context, so for
+  // every cold load the benchmarks time, competing with the page on a two-core machine.
+  '--disable-features=WebUIOmniboxPopup,WebUIOmniboxAimPopup,WebUIOmniboxFullPopup',
 ];
 
 /// The Debian package's Chromium unless `FOLIO_CHROMIUM` names another.
