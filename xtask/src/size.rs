@@ -301,8 +301,8 @@ pub fn kilobytes(bytes: u64) -> String {
 ///
 /// Brotli at quality 11 splits a file into blocks by heuristics, and on this module a shift
 /// of a few hundred bytes in the data moved the whole file's size by 1.7 KB either way
-/// (BENCHMARKS.md, "Size, session 4"), while each section compressed alone moved by the
-/// change's own size. These figures tell a real change from that noise.
+/// (BENCHMARKS.md, "Session 4: what plainislands cost"), while each section compressed
+/// alone moved by about the change's own size. These figures tell a real change from noise.
 fn section_report(toolbox: &mut Toolbox) -> Result<String, String> {
     let wasm_path = pipeline::site_dir(toolbox.root()).join("pkg/folio_bg.wasm");
     let wasm = fs::read(&wasm_path).map_err(|error| format!("{}: {error}", wasm_path.display()))?;
