@@ -142,3 +142,29 @@ fn prepared_articles_match_parsing_the_bundled_files() {
     let listed = |catalog: &Catalog| -> Vec<usize> { catalog.listed().map(|e| e.id).collect() };
     assert_eq!(listed(&prepared), listed(&parsed));
 }
+
+#[test]
+fn library_ties_fall_to_the_title_then_the_path() {
+    let catalog = Catalog::from_sources(vec![
+        source("b/2022-05-05-z.md", "same-z", "# Same\n\nText."),
+        source("a/undated-b.md", "undated-b", "# beta\n\nText."),
+        source("b/2022-05-05-y.md", "alpha", "# alpha\n\nText."),
+        source("a/2022-05-05-z.md", "same-a", "# Same\n\nText."),
+        source("a/undated-a.md", "undated-a", "# Beta\n\nText."),
+        source("c/undated.md", "aardvark", "# Aardvark\n\nText."),
+        source("a/2024-01-01-n.md", "newest", "# Zed\n\nText."),
+    ]);
+    let listed: Vec<&str> = catalog.listed().map(|e| e.slug.as_str()).collect();
+    assert_eq!(
+        listed,
+        [
+            "newest",
+            "alpha",
+            "same-a",
+            "same-z",
+            "aardvark",
+            "undated-a",
+            "undated-b"
+        ]
+    );
+}

@@ -144,7 +144,11 @@ pub fn theme_announcement(theme: Theme) -> String {
     match theme {
         Theme::Auto => "Theme: auto (follows your system)".to_string(),
         // The name is the label in lower case, without a Unicode case table.
-        other => ["Theme: ", other.name()].concat(),
+        other => {
+            let mut announcement = String::from("Theme: ");
+            announcement.push_str(other.name());
+            announcement
+        }
     }
 }
 

@@ -309,7 +309,15 @@ fn clean_classes(value: &str) -> Option<String> {
         })
         .take(8)
         .collect();
-    (!kept.is_empty()).then(|| kept.join(" "))
+    // Joined by hand: `.join()` would bring its generic copy (about 1 KB) into the wasm.
+    let mut classes = String::new();
+    for class in kept {
+        if !classes.is_empty() {
+            classes.push(' ');
+        }
+        classes.push_str(class);
+    }
+    (!classes.is_empty()).then_some(classes)
 }
 
 /// A BCP 47 language tag in its plain shape: letters, digits and hyphens, at most 35 characters.

@@ -13,7 +13,7 @@ use super::escape::push_escaped;
 use super::views::{self, percent_decode, push_percent_encoded, ReadingMarks};
 use crate::catalog::{ArticleId, Catalog};
 use crate::search::query::parse_query;
-use crate::search::tokenize::for_each_token;
+use crate::search::tokenize::for_each_token_dyn;
 use crate::search::{SearchOptions, SearchResults, Snippet, Sort};
 
 /// Results shown at first, and added by each "Show more".
@@ -520,9 +520,9 @@ pub fn highlight_ranges(text: &str, query: &str) -> Vec<(usize, usize)> {
         return Vec::new();
     }
     let mut ranges: Vec<(usize, usize)> = Vec::new();
-    for_each_token(text, 0, |token| {
+    for_each_token_dyn(text, 0, &mut |token| {
         if token.joined {
-            return;
+            return true;
         }
         let matched = clauses.iter().any(|clause| {
             clause.terms.iter().any(|term| {
@@ -537,6 +537,7 @@ pub fn highlight_ranges(text: &str, query: &str) -> Vec<(usize, usize)> {
                 _ => ranges.push((token.start, token.end)),
             }
         }
+        true
     });
     ranges
 }

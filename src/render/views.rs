@@ -15,6 +15,7 @@ use super::escape::push_escaped;
 use super::url::safe_url;
 use crate::catalog::{Catalog, Entry};
 use crate::reading::position::{storage_key, Position, Progress};
+use crate::search::index::sort_ids;
 
 /// The name shown in titles and the masthead.
 pub const SITE_NAME: &str = "Folio";
@@ -127,7 +128,7 @@ impl ReadingMarks {
     /// values that do not parse, are ignored (the storage is shared with other pages).
     pub fn from_stored(stored: impl IntoIterator<Item = (String, String)>) -> ReadingMarks {
         let prefix = storage_key("");
-        let mut marks: Vec<(String, &'static str, String)> = stored
+        let marks: Vec<(String, &'static str, String)> = stored
             .into_iter()
             .filter_map(|(key, value)| {
                 let slug = key.strip_prefix(prefix.as_str())?;
@@ -135,7 +136,17 @@ impl ReadingMarks {
                 Some((slug.to_string(), class, words))
             })
             .collect();
-        marks.sort_by(|a, b| a.0.cmp(&b.0));
+        // By slug, the first of equal slugs first, through `sort_ids`: the one copy of the
+        // standard sort the search already ships (a stable sort of its own costs wasm).
+        let slug = |i: u32| marks.get(i as usize).map_or("", |mark| mark.0.as_str());
+        let mut order: Vec<u32> = (0..).zip(&marks).map(|(i, _)| i).collect();
+        sort_ids(&mut order, &|a, b| slug(a).cmp(slug(b)).then(a.cmp(&b)));
+        let mut slots: Vec<Option<(String, &'static str, String)>> =
+            marks.into_iter().map(Some).collect();
+        let mut marks: Vec<(String, &'static str, String)> = order
+            .iter()
+            .filter_map(|&i| slots.get_mut(i as usize)?.take())
+            .collect();
         marks.dedup_by(|later, earlier| later.0 == earlier.0);
         ReadingMarks { marks }
     }
@@ -728,5 +739,20 @@ mod tests {
     fn titles_name_the_view() {
         assert_eq!(document_title(Some("A <b>")), "A <b> — Folio");
         assert_eq!(document_title(None), "Folio");
+    }
+
+    #[test]
+    fn reading_marks_are_found_by_slug_and_the_first_of_a_slug_wins() {
+        let marks = ReadingMarks::from_stored([
+            ("folio.position.b".to_string(), "0.5000".to_string()),
+            ("other.key".to_string(), "1.0000 read".to_string()),
+            ("folio.position.c".to_string(), "junk".to_string()),
+            ("folio.position.a".to_string(), "1.0000 read".to_string()),
+            ("folio.position.b".to_string(), "1.0000 read".to_string()),
+        ]);
+        assert_eq!(marks.get("a"), Some(("read", "Read")));
+        assert_eq!(marks.get("b"), Some(("in-progress", "In progress · 50%")));
+        assert_eq!(marks.get("c"), None);
+        assert_eq!(marks.get("other.key"), None);
     }
 }

@@ -1216,10 +1216,12 @@ fn insertion_sort<T>(items: &mut [T], less: impl Fn(&T, &T) -> bool) {
 /// The terms to mark in snippets, each with the bit set of the clauses it satisfies.
 ///
 /// Every token of a snippet's text is checked, so a first-byte and length filter
-/// turns most tokens away before any hashing.
+/// turns most tokens away before any look-up.
 #[derive(Default)]
 struct Highlight {
-    terms: HashMap<String, u64, FxBuildHasher>,
+    /// Sorted by term, each term once: one query's terms are few, and a binary search over
+    /// them spares the wasm a hash table of its own (2.2 KB of the shipped wasm).
+    terms: Vec<(String, u64)>,
     /// Bit set of the terms' first bytes.
     first_bytes: [u64; 4],
     shortest: usize,
@@ -1240,7 +1242,17 @@ impl Highlight {
             self.shortest.min(term.len())
         };
         self.longest = self.longest.max(term.len());
-        *self.terms.entry(term.to_string()).or_insert(0) |= bit;
+        match self
+            .terms
+            .binary_search_by(|(known, _)| known.as_str().cmp(term))
+        {
+            Ok(at) => {
+                if let Some((_, bits)) = self.terms.get_mut(at) {
+                    *bits |= bit;
+                }
+            }
+            Err(at) => self.terms.insert(at, (term.to_string(), bit)),
+        }
     }
 
     fn clauses(&self, term: &str) -> u64 {
@@ -1256,7 +1268,11 @@ impl Highlight {
         {
             return 0;
         }
-        self.terms.get(term).copied().unwrap_or(0)
+        self.terms
+            .binary_search_by(|(known, _)| known.as_str().cmp(term))
+            .ok()
+            .and_then(|at| self.terms.get(at))
+            .map_or(0, |(_, bits)| *bits)
     }
 }
 

@@ -7,7 +7,7 @@
 //! an elided word (`l'été`) or a run of CJK characters (its bigrams in order).
 
 use super::index::InvertedIndex;
-use super::tokenize::for_each_token;
+use super::tokenize::for_each_token_dyn;
 use crate::article::text::is_cjk;
 
 /// Words this long or longer tolerate one typo.
@@ -72,7 +72,7 @@ struct QueryWord {
 
 fn push_segment(segment: &str, base: usize, quoted: bool, clauses: &mut Vec<Clause>) {
     let mut words: Vec<QueryWord> = Vec::new();
-    for_each_token(segment, 0, |token| {
+    for_each_token_dyn(segment, 0, &mut |token| {
         if words.last().is_none_or(|w| w.index != token.word) {
             words.push(QueryWord {
                 index: token.word,
@@ -90,6 +90,7 @@ fn push_segment(segment: &str, base: usize, quoted: bool, clauses: &mut Vec<Clau
             }
             word.end = word.end.max(token.end);
         }
+        true
     });
     if quoted {
         let terms: Vec<String> = words.iter().flat_map(|w| w.terms.iter().cloned()).collect();

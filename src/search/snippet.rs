@@ -4,7 +4,7 @@
 //! with offsets: the web layer escapes each segment's text and wraps marked ones in
 //! `<mark>`, so there is no offset arithmetic across UTF-8 and UTF-16 to get wrong.
 
-use super::tokenize::for_each_token_while;
+use super::tokenize::for_each_token_dyn;
 use serde::Serialize;
 
 /// Target length of a snippet, in characters.
@@ -63,7 +63,7 @@ pub fn make_snippet(text: &str, all_clauses: u64, clause_of: impl Fn(&str) -> u6
     let mut matches: Vec<(usize, usize, u64)> = Vec::new();
     // Set once a window covers every clause: the end of that window, after which nothing can change.
     let mut stop_after: Option<usize> = None;
-    for_each_token_while(text, 0, |token| {
+    for_each_token_dyn(text, 0, &mut |token| {
         if matches.len() >= MAX_MATCHES || stop_after.is_some_and(|stop| token.start > stop) {
             return false;
         }

@@ -188,9 +188,12 @@ pub fn articles() -> Result<JsValue, JsValue> {
 #[wasm_bindgen]
 pub fn render_article(slug: &str) -> Result<String, JsValue> {
     let catalog = app::catalog();
-    let entry = catalog
-        .find(slug)
-        .ok_or_else(|| js_error(&["no article has the slug `", slug, "`"].concat()))?;
+    let entry = catalog.find(slug).ok_or_else(|| {
+        js_error(&crate::web::dom::join(
+            &["no article has the slug `", slug, "`"],
+            "",
+        ))
+    })?;
     let document = dom::document()?;
     let article = view::article_element(&document, &catalog, entry)?;
     Ok(article.outer_html())

@@ -445,7 +445,9 @@ impl Reader {
         for heading in &headings {
             let text = heading.text_content().unwrap_or_default();
             let text = text.trim();
-            let Some(href) = views::anchor_href(slug, &["#", &heading.id()].concat()) else {
+            let Some(href) =
+                views::anchor_href(slug, &crate::web::dom::join(&["#", &heading.id()], ""))
+            else {
                 continue;
             };
             let Ok(anchor) = self.document.create_element("a") else {
@@ -453,7 +455,10 @@ impl Reader {
             };
             anchor.set_class_name("heading-anchor");
             let _ = anchor.set_attribute("href", &href);
-            let _ = anchor.set_attribute("aria-label", &["Link to section: ", text].concat());
+            let _ = anchor.set_attribute(
+                "aria-label",
+                &crate::web::dom::join(&["Link to section: ", text], ""),
+            );
             anchor.set_text_content(Some("#"));
             let _ = heading.append_child(&anchor);
         }
@@ -497,7 +502,7 @@ impl Reader {
                 button.set_class_name("code-copy");
                 button.set_attribute("type", "button")?;
                 let name = match &language {
-                    Some(language) => ["Copy ", language, " code"].concat(),
+                    Some(language) => crate::web::dom::join(&["Copy ", language, " code"], ""),
                     None => "Copy code".to_string(),
                 };
                 button.set_attribute("aria-label", &name)?;
@@ -1025,7 +1030,14 @@ fn closest(event: &Event, selector: &str) -> Option<Element> {
 fn child<T: JsCast>(parent: &Element, selector: &str) -> Result<T, JsValue> {
     parent
         .query_selector(selector)?
-        .ok_or_else(|| crate::web::error::js_error(&["missing ", selector].concat()))?
+        .ok_or_else(|| {
+            crate::web::error::js_error(&crate::web::dom::join(&["missing ", selector], ""))
+        })?
         .dyn_into::<T>()
-        .map_err(|_| crate::web::error::js_error(&[selector, " has the wrong type"].concat()))
+        .map_err(|_| {
+            crate::web::error::js_error(&crate::web::dom::join(
+                &[selector, " has the wrong type"],
+                "",
+            ))
+        })
 }

@@ -71,7 +71,7 @@ pub fn joined_parts(
     separator.push_str("></");
     separator.push_str(ISLAND_BREAK);
     separator.push('>');
-    let joined = islands.join(&separator);
+    let joined = crate::web::dom::join(islands, &separator);
     let content = inert_fragment(document, &joined)?;
     let gaps = u32::try_from(islands.len() - 1).unwrap_or(u32::MAX);
     let breaks = content.query_selector_all(ISLAND_BREAK)?;

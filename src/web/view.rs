@@ -315,7 +315,7 @@ fn label_task_checkboxes(fragment: &DocumentFragment) -> Result<(), JsValue> {
             .parent_element()
             .and_then(|item| item.text_content())
             .unwrap_or_default();
-        let text: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let text = crate::web::dom::join(&text.split_whitespace().collect::<Vec<_>>(), " ");
         let name = match text.char_indices().nth(120) {
             Some((cut, _)) => format!("{}…", text.get(..cut).unwrap_or_default()),
             None => text,

@@ -141,6 +141,10 @@ pub fn run(toolbox: &mut Toolbox, options: &SizeOptions) -> Result<bool, String>
         kilobytes(BUDGET_BROTLI),
         code as f64 / BUDGET_BROTLI as f64
     );
+    match section_report(toolbox) {
+        Ok(text) => print!("{text}"),
+        Err(error) => note(&format!("no per-section sizes: {error}")),
+    }
     match twiggy_report(toolbox, options.top) {
         Ok(text) => print!("{text}"),
         Err(error) => note(&format!("no twiggy report: {error}")),
@@ -291,6 +295,89 @@ pub fn json_number(line: &str, key: &str) -> Option<u64> {
 /// `12.3 KB` (1 KB = 1024 bytes).
 pub fn kilobytes(bytes: u64) -> String {
     format!("{:.1} KB", bytes as f64 / 1024.0)
+}
+
+/// The shipped wasm's code, data and other sections, each compressed alone.
+///
+/// Brotli at quality 11 splits a file into blocks by heuristics, and on this module a shift
+/// of a few hundred bytes in the data moved the whole file's size by 1.7 KB either way
+/// (BENCHMARKS.md, "Session 4: what plainislands cost"), while each section compressed
+/// alone moved by about the change's own size. These figures tell a real change from noise.
+fn section_report(toolbox: &mut Toolbox) -> Result<String, String> {
+    let wasm_path = pipeline::site_dir(toolbox.root()).join("pkg/folio_bg.wasm");
+    let wasm = fs::read(&wasm_path).map_err(|error| format!("{}: {error}", wasm_path.display()))?;
+    let sections = wasm_sections(&wasm).ok_or("the module's sections do not parse")?;
+    let (mut code, mut data, mut rest) = (
+        Vec::new(),
+        Vec::new(),
+        wasm.get(..8).unwrap_or_default().to_vec(),
+    );
+    for (id, range) in sections {
+        let bytes = wasm.get(range).unwrap_or_default();
+        match id {
+            10 => code.extend_from_slice(bytes),
+            11 => data.extend_from_slice(bytes),
+            _ => rest.extend_from_slice(bytes),
+        }
+    }
+    let scratch = pipeline::target_dir(toolbox.root()).join("xtask/size");
+    fs::create_dir_all(&scratch).map_err(|error| format!("{}: {error}", scratch.display()))?;
+    let mut paths = Vec::new();
+    for (name, bytes) in [("code", &code), ("data", &data), ("rest", &rest)] {
+        let path = scratch.join(format!("wasm-{name}.bin"));
+        fs::write(&path, bytes).map_err(|error| format!("{}: {error}", path.display()))?;
+        paths.push(path);
+    }
+    let sizes = compressed_sizes(toolbox, &paths)?;
+    let total: u64 = sizes.iter().map(|sizes| sizes.brotli).sum();
+    let mut out =
+        String::from("\nwasm sections, each compressed alone (steadier than the whole file):\n");
+    for (name, sizes) in ["code", "data", "other sections"].iter().zip(&sizes) {
+        out.push_str(&format!(
+            "{name:<20} {:>10} {:>10} {:>10}\n",
+            kilobytes(sizes.raw),
+            kilobytes(sizes.gzip),
+            kilobytes(sizes.brotli)
+        ));
+    }
+    out.push_str(&format!("{:<20} {:>32}\n", "sum", kilobytes(total)));
+    Ok(out)
+}
+
+/// `(id, byte range of the contents)` of each section of a wasm module; `None` when the
+/// bytes are not a module or a section runs past the end.
+pub fn wasm_sections(wasm: &[u8]) -> Option<Vec<(u8, std::ops::Range<usize>)>> {
+    if wasm.get(..4)? != b"\0asm" {
+        return None;
+    }
+    let mut sections = Vec::new();
+    let mut at = 8;
+    while at < wasm.len() {
+        let id = *wasm.get(at)?;
+        at += 1;
+        let (size, after) = read_leb128(wasm, at)?;
+        let end = after.checked_add(size)?;
+        if end > wasm.len() {
+            return None;
+        }
+        sections.push((id, after..end));
+        at = end;
+    }
+    Some(sections)
+}
+
+/// An unsigned LEB128 number at `at`, and the offset after it.
+fn read_leb128(bytes: &[u8], mut at: usize) -> Option<(usize, usize)> {
+    let mut value: usize = 0;
+    for shift in (0..35).step_by(7) {
+        let byte = *bytes.get(at)?;
+        at += 1;
+        value |= usize::from(byte & 0x7f) << shift;
+        if byte & 0x80 == 0 {
+            return Some((value, at));
+        }
+    }
+    None
 }
 
 /// The release module as wasm-bindgen wrote it, which still has its names: wasm-opt's
@@ -555,6 +642,18 @@ mod tests {
         ] {
             assert!(files.iter().any(|f| f == needed), "{needed} in {files:?}");
         }
+    }
+
+    #[test]
+    fn wasm_sections_are_found_by_id() {
+        // Header, a type section of 3 bytes, a custom section of 130 bytes (two-byte size).
+        let mut wasm = b"\0asm\x01\0\0\0".to_vec();
+        wasm.extend([1, 3, 7, 8, 9]);
+        wasm.extend([0, 0x82, 0x01]);
+        wasm.extend([5u8; 130]);
+        assert_eq!(wasm_sections(&wasm), Some(vec![(1, 10..13), (0, 16..146)]));
+        assert_eq!(wasm_sections(&wasm[..100]), None);
+        assert_eq!(wasm_sections(b"not wasm"), None);
     }
 
     #[test]
