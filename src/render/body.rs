@@ -53,6 +53,7 @@ use super::url;
 use crate::article::markdown::{parser_for, Dialect};
 use crate::article::{Article, Body, NewsBlock, NewsBody};
 use pulldown_cmark::{Alignment, BlockQuoteKind, CodeBlockKind, Event, LinkType, Tag, TagEnd};
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet, VecDeque};
 
 /// A heading of the rendered body, for the table of contents and deep links.
@@ -368,9 +369,49 @@ fn push_footnote_id(out: &mut String, kind: &str, number: usize, nth: usize) {
     }
 }
 
+/// Appends the `href` of a link to one of the writer's own footnote ids (`fn:1`, `fnref:1:2`):
+/// `#` and the id, or, with `route_prefix` (the article's route and `/`), the route of the
+/// id as [`MarkdownWriter::anchor`] would write it: such ids hold no `%` to decode, and
+/// nothing in them or in the route is changed by [`push_href_escaped`].
+/// Written in place, without the copies a footnote-heavy article would pay for.
+fn push_footnote_href(
+    out: &mut String,
+    route_prefix: Option<&str>,
+    kind: &str,
+    number: usize,
+    nth: usize,
+) {
+    match route_prefix {
+        Some(prefix) => {
+            out.push_str(prefix);
+            // The id percent-encoded: its colons are the only bytes to encode.
+            out.push_str(kind);
+            out.push_str("%3A");
+            push_number(out, number);
+            if nth > 1 {
+                out.push_str("%3A");
+                push_number(out, nth);
+            }
+        }
+        None => {
+            out.push('#');
+            push_footnote_id(out, kind, number, nth);
+        }
+    }
+}
+
 /// Footnote labels match without regard to case, like link labels.
-fn footnote_key(label: &str) -> String {
-    label.to_lowercase()
+/// A label without upper-case ASCII or wider characters is its own key: no copy for the
+/// many references of a footnote-heavy article.
+fn footnote_key(label: &str) -> Cow<'_, str> {
+    if label
+        .bytes()
+        .any(|byte| byte.is_ascii_uppercase() || !byte.is_ascii())
+    {
+        Cow::Owned(label.to_lowercase())
+    } else {
+        Cow::Borrowed(label)
+    }
 }
 
 const HEADING_CLOSES: [&str; 6] = [
@@ -842,26 +883,6 @@ impl<'e, I: Iterator<Item = Event<'e>>> MarkdownWriter<'e, I> {
         super::route::anchor_href(slug, href)
     }
 
-    /// The `href` of a link to one of the writer's own footnote ids (`fn:1`, `fnref:1:2`):
-    /// `#` and the id, or its route, as [`Self::anchor`] would write it (such ids hold no
-    /// `%` to decode), built without the copies a footnote-heavy article would pay for.
-    fn footnote_href(&self, kind: &str, number: usize, nth: usize) -> String {
-        let mut id = String::with_capacity(16);
-        push_footnote_id(&mut id, kind, number, nth);
-        match &self.route_prefix {
-            Some(prefix) => {
-                let mut href = String::with_capacity(prefix.len() + id.len() + 4);
-                href.push_str(prefix);
-                super::route::push_percent_encoded(&mut href, &id);
-                href
-            }
-            None => {
-                id.insert(0, '#');
-                id
-            }
-        }
-    }
-
     fn write(&mut self, s: &str) {
         self.out.push_str(s);
         if !s.is_empty() {
@@ -1136,9 +1157,11 @@ impl<'e, I: Iterator<Item = Event<'e>>> MarkdownWriter<'e, I> {
             }
             Tag::FootnoteDefinition(label) => {
                 let saved = std::mem::take(&mut self.out);
-                self.footnotes
-                    .saved
-                    .push((footnote_key(&label), saved, self.end_newline));
+                self.footnotes.saved.push((
+                    footnote_key(&label).into_owned(),
+                    saved,
+                    self.end_newline,
+                ));
                 self.end_newline = true;
                 self.push_open(Open::with(EndAction::FootnoteDefinition));
             }
@@ -1235,8 +1258,8 @@ impl<'e, I: Iterator<Item = Event<'e>>> MarkdownWriter<'e, I> {
             return;
         }
         let href = match link_type {
-            LinkType::Email => format!("mailto:{dest_url}"),
-            _ => dest_url.to_string(),
+            LinkType::Email => Cow::Owned(format!("mailto:{dest_url}")),
+            _ => Cow::Borrowed(dest_url),
         };
         if self.filter_urls && !url::is_safe(&href) {
             // The text stays; only the link goes.
@@ -1353,20 +1376,21 @@ impl<'e, I: Iterator<Item = Event<'e>>> MarkdownWriter<'e, I> {
             return;
         }
         let next_number = self.footnotes.numbers.len() + 1;
-        let entry = self
-            .footnotes
-            .numbers
-            .entry(key.clone())
-            .or_insert((next_number, 0));
-        entry.1 += 1;
-        let (number, nth) = *entry;
-        if nth == 1 {
-            self.footnotes.order.push(key);
-        }
-        self.write("<sup class=\"footnote-ref\"><a");
-        let href = self.footnote_href("fn", number, 1);
-        self.write_href_attribute("href", &href);
-        self.out.push_str(" id=\"");
+        let (number, nth) = match self.footnotes.numbers.get_mut(key.as_ref()) {
+            Some(entry) => {
+                entry.1 += 1;
+                *entry
+            }
+            None => {
+                let key = key.into_owned();
+                self.footnotes.order.push(key.clone());
+                self.footnotes.numbers.insert(key, (next_number, 1));
+                (next_number, 1)
+            }
+        };
+        self.write("<sup class=\"footnote-ref\"><a href=\"");
+        push_footnote_href(&mut self.out, self.route_prefix.as_deref(), "fn", number, 1);
+        self.out.push_str("\" id=\"");
         push_footnote_id(&mut self.out, "fnref", number, nth);
         self.out.push_str("\">");
         push_number(&mut self.out, number);
@@ -1451,38 +1475,48 @@ impl<'e, I: Iterator<Item = Event<'e>>> MarkdownWriter<'e, I> {
         for (position, key) in labels.iter().enumerate() {
             let number = position + 1;
             let references = self.footnotes.numbers.get(key).map_or(0, |(_, n)| *n);
-            let mut definition = self.footnotes.definitions.remove(key).unwrap_or_default();
-            let mut backlinks = String::new();
+            let definition = self.footnotes.definitions.remove(key).unwrap_or_default();
+            self.write("<li id=\"");
+            push_footnote_id(&mut self.out, "fn", number, 1);
+            self.write("\">\n");
+            // The back-links go inside the last paragraph when there is one, as readers
+            // expect, else in a paragraph of their own; all written in place.
+            let (content, in_last_paragraph) = match definition.strip_suffix("</p>\n") {
+                Some(content) => (content, true),
+                None => (definition.as_str(), false),
+            };
+            self.write(content);
+            if !in_last_paragraph && references > 0 {
+                self.out.push_str("<p>");
+            }
             for nth in 1..=references {
-                let href = self.footnote_href("fnref", number, nth);
-                backlinks.push_str(" <a");
-                push_attribute(&mut backlinks, "href", &href);
-                backlinks.push_str(" class=\"footnote-backref\" aria-label=\"Back to reference ");
-                push_number(&mut backlinks, number);
+                if in_last_paragraph || nth > 1 {
+                    self.out.push(' ');
+                }
+                self.out.push_str("<a href=\"");
+                push_footnote_href(
+                    &mut self.out,
+                    self.route_prefix.as_deref(),
+                    "fnref",
+                    number,
+                    nth,
+                );
+                self.out
+                    .push_str("\" class=\"footnote-backref\" aria-label=\"Back to reference ");
+                push_number(&mut self.out, number);
                 if nth > 1 {
-                    backlinks.push_str(" (");
-                    push_number(&mut backlinks, nth);
-                    backlinks.push(')');
+                    self.out.push_str(" (");
+                    push_number(&mut self.out, nth);
+                    self.out.push(')');
                 }
                 // The arrow (U+21A9) as a reference keeps the body ASCII when the article is:
                 // an ASCII string crosses into JavaScript and through the HTML parser as
                 // one byte per character, a string with one wider character as two.
-                backlinks.push_str("\">&#8617;</a>");
+                self.out.push_str("\">&#8617;</a>");
             }
-            // The back-links go inside the last paragraph when there is one, as readers expect.
-            if definition.ends_with("</p>\n") {
-                definition.truncate(definition.len() - "</p>\n".len());
-                definition.push_str(&backlinks);
-                definition.push_str("</p>\n");
-            } else if !backlinks.is_empty() {
-                definition.push_str("<p>");
-                definition.push_str(backlinks.trim_start());
-                definition.push_str("</p>\n");
+            if in_last_paragraph || references > 0 {
+                self.write("</p>\n");
             }
-            self.write("<li id=\"");
-            push_footnote_id(&mut self.out, "fn", number, 1);
-            self.write("\">\n");
-            self.write(&definition);
             self.write_block("</li>\n");
         }
         self.write("</ol>\n</section>\n");
@@ -1500,42 +1534,46 @@ fn code_language(info: &str) -> &str {
     word.get(..end).unwrap_or_default()
 }
 
+/// Bytes [`push_href_escaped`] copies as they are: the URL-safe ASCII set.
+const URL_SAFE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] = matches!(
+            byte as u8,
+            b'!' | b'#' | b'$' | b'%' | b'('..=b';' | b'=' | b'?'..=b'Z' | b'_' | b'a'..=b'z' | b'~'
+        );
+        byte += 1;
+    }
+    table
+};
+
 /// Appends a URL for a double-quoted attribute: `&` and `'` as entities,
 /// anything else outside the URL-safe ASCII set percent-encoded (as CommonMark renderers do).
 fn push_href_escaped(out: &mut String, url: &str) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    for &byte in url.as_bytes() {
+    let hex = |nibble: u8| char::from(HEX.get(usize::from(nibble)).copied().unwrap_or(b'0'));
+    // Runs of safe bytes are copied whole: most URLs are one such run.
+    // A run holds only ASCII and follows a replaced byte or the start, so it begins and
+    // ends on character boundaries (the bytes of a wider character are all replaced).
+    let mut start = 0;
+    for (i, &byte) in url.as_bytes().iter().enumerate() {
+        if URL_SAFE[usize::from(byte)] {
+            continue;
+        }
+        out.push_str(url.get(start..i).unwrap_or_default());
+        start = i + 1;
         match byte {
             b'&' => out.push_str("&amp;"),
             b'\'' => out.push_str("&#39;"),
-            b'!'
-            | b'#'
-            | b'$'
-            | b'%'
-            | b'('..=b';'
-            | b'='
-            | b'?'..=b'Z'
-            | b'_'
-            | b'a'..=b'z'
-            | b'~' => out.push(char::from(byte)),
             _ => {
-                let hex =
-                    |nibble: u8| char::from(HEX.get(usize::from(nibble)).copied().unwrap_or(b'0'));
                 out.push('%');
                 out.push(hex(byte >> 4));
                 out.push(hex(byte & 0xF));
             }
         }
     }
-}
-
-/// Appends ` name="value"` for a URL value.
-fn push_attribute(out: &mut String, name: &str, value: &str) {
-    out.push(' ');
-    out.push_str(name);
-    out.push_str("=\"");
-    push_href_escaped(out, value);
-    out.push('"');
+    out.push_str(url.get(start..).unwrap_or_default());
 }
 
 /// The writer's headings one level down (`h6` stays), in the trusted runs only: there
@@ -2007,7 +2045,15 @@ mod tests {
             ] {
                 let target = format!("#{id}");
                 let expected = writer.anchor(&target).unwrap_or(target);
-                assert_eq!(writer.footnote_href(kind, number, nth), expected);
+                let mut href = String::new();
+                super::push_footnote_href(
+                    &mut href,
+                    writer.route_prefix.as_deref(),
+                    kind,
+                    number,
+                    nth,
+                );
+                assert_eq!(href, expected);
             }
         }
     }
