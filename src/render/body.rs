@@ -50,9 +50,11 @@
 use super::escape::push_escaped;
 use super::policy::{self, ElementAction};
 use super::url;
-use crate::article::markdown::{parser_for, Dialect};
+use crate::article::markdown::{first_heading_text, parser_for, Dialect};
 use crate::article::{Article, Body, NewsBlock, NewsBody};
-use pulldown_cmark::{Alignment, BlockQuoteKind, CodeBlockKind, Event, LinkType, Tag, TagEnd};
+use pulldown_cmark::{
+    Alignment, BlockQuoteKind, CodeBlockKind, Event, HeadingLevel, LinkType, Tag, TagEnd,
+};
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet, VecDeque};
 
@@ -177,34 +179,31 @@ pub fn render_body(article: &Article, options: &BodyOptions) -> RenderedBody {
 /// The text is parsed once: building a parser reads the block structure of the whole
 /// text, so a second parser just to look at the first heading would cost as much again.
 fn render_titled_markdown(text: &str, title: &str, options: &BodyOptions) -> RenderedBody {
-    let mut events = parser_for(text, options.dialect).into_offset_iter();
-    let first = events.next();
-    let repeats_title = match &first {
-        Some((Event::Start(Tag::Heading { level, .. }), range)) => {
-            *level == pulldown_cmark::HeadingLevel::H1
-                && crate::article::markdown::first_heading_text(
-                    text.get(range.clone()).unwrap_or_default(),
-                )
-                .as_deref()
-                    == Some(title.trim())
-        }
-        _ => false,
-    };
-    let first = if repeats_title {
+    let mut writer = MarkdownWriter::new(parser_for(text, options.dialect), text.len(), options);
+    if writer.opens_with_title(text, title, options.dialect) {
         // Headings hold no blocks: the title's events end at the first heading end.
-        for (event, _) in events.by_ref() {
+        while let Some(event) = writer.events.next() {
             if matches!(event, Event::End(TagEnd::Heading(_))) {
                 break;
             }
         }
-        None
-    } else {
-        first
-    };
-    let events = first.into_iter().chain(events).map(|(event, _)| event);
-    let mut writer = MarkdownWriter::new(events, text.len(), options);
+    }
     writer.run();
     writer.finish()
+}
+
+/// True when the first event of `text`'s parse (in `dialect`) starts an `h1` whose own
+/// source, read by [`first_heading_text`], is `title` (trimmed): the slow reading of
+/// [`MarkdownWriter::opens_with_title`], with a second parse that gives the heading's offsets.
+fn heading_source_is_title(text: &str, title: &str, dialect: Dialect) -> bool {
+    match parser_for(text, dialect).into_offset_iter().next() {
+        Some((Event::Start(Tag::Heading { level, .. }), range)) => {
+            level == HeadingLevel::H1
+                && first_heading_text(text.get(range).unwrap_or_default()).as_deref()
+                    == Some(title.trim())
+        }
+        _ => false,
+    }
 }
 
 /// Renders Markdown text (without front matter).
@@ -230,7 +229,11 @@ pub fn heading_slug(text: &str) -> String {
                 chars += 1;
             }
             pending_hyphen = false;
-            slug.extend(c.to_lowercase());
+            if c.is_ascii() {
+                slug.push(c.to_ascii_lowercase());
+            } else {
+                slug.extend(c.to_lowercase());
+            }
             chars += 1;
         } else if c.is_whitespace() || c == '-' || c == '_' {
             pending_hyphen = true;
@@ -429,7 +432,10 @@ struct Events<'e, I> {
 
 impl<'e, I: Iterator<Item = Event<'e>>> Events<'e, I> {
     fn next(&mut self) -> Option<Event<'e>> {
-        self.ahead.pop_front().or_else(|| self.iter.next())
+        if let Some(event) = self.ahead.pop_front() {
+            return Some(event);
+        }
+        self.iter.next()
     }
 
     /// The event `n` places ahead of the next one (0 is the next one).
@@ -877,6 +883,48 @@ impl<'e, I: Iterator<Item = Event<'e>>> MarkdownWriter<'e, I> {
         }
     }
 
+    /// True when the body opens with an `h1` whose text is `title` (trimmed), as
+    /// [`first_heading_text`] reads the heading's own source; its events are looked at, not taken.
+    ///
+    /// The writer's events come without offsets (an offset iterator costs every event a
+    /// copy more), so the heading's text is read from the events themselves. That is the
+    /// text of its source unless something in it depends on the rest of the document
+    /// (a reference link, a footnote) or the dialect is not the one `first_heading_text`
+    /// reads: then [`heading_source_is_title`] reads the source with a second parse.
+    fn opens_with_title(&mut self, text: &str, title: &str, dialect: Dialect) -> bool {
+        if !matches!(
+            self.events.peek(0),
+            Some(Event::Start(Tag::Heading {
+                level: HeadingLevel::H1,
+                ..
+            }))
+        ) {
+            return false;
+        }
+        if dialect != Dialect::Folio {
+            return heading_source_is_title(text, title, dialect);
+        }
+        let mut words = String::new();
+        let mut n = 1;
+        loop {
+            match self.events.peek(n) {
+                None | Some(Event::End(TagEnd::Heading(_))) => break,
+                Some(Event::Text(t) | Event::Code(t)) => words.push_str(t),
+                Some(Event::SoftBreak | Event::HardBreak) => words.push(' '),
+                Some(
+                    Event::Start(Tag::Link { .. } | Tag::Image { .. })
+                    | Event::FootnoteReference(_),
+                ) => return heading_source_is_title(text, title, dialect),
+                Some(_) => {}
+            }
+            n += 1;
+        }
+        // Collapsed as `first_heading_text` collapses it, which gives nothing for a heading
+        // without text: no title matches that.
+        let collapsed = words.split_whitespace().collect::<Vec<_>>().join(" ");
+        !collapsed.is_empty() && collapsed == title.trim()
+    }
+
     /// An in-page link as the writer puts it in `href`: a route of the article when routing is on.
     fn anchor(&self, href: &str) -> Option<String> {
         let slug = self.route_slug.as_deref()?;
@@ -885,8 +933,9 @@ impl<'e, I: Iterator<Item = Event<'e>>> MarkdownWriter<'e, I> {
 
     fn write(&mut self, s: &str) {
         self.out.push_str(s);
-        if !s.is_empty() {
-            self.end_newline = s.ends_with('\n');
+        // The last byte, compared directly: this runs for every piece of markup written.
+        if let Some(&last) = s.as_bytes().last() {
+            self.end_newline = last == b'\n';
         }
     }
 
@@ -900,8 +949,8 @@ impl<'e, I: Iterator<Item = Event<'e>>> MarkdownWriter<'e, I> {
 
     fn write_text(&mut self, text: &str) {
         push_escaped(&mut self.out, text);
-        if !text.is_empty() {
-            self.end_newline = text.ends_with('\n');
+        if let Some(&last) = text.as_bytes().last() {
+            self.end_newline = last == b'\n';
         }
     }
 
@@ -1690,7 +1739,7 @@ fn render_news(body: &NewsBody) -> RenderedBody {
 #[cfg(test)]
 mod tests {
     use super::{
-        heading_slug, render_markdown, render_news, BodyOptions, SegmentKind, MAX_NESTING,
+        heading_slug, render_markdown, render_news, BodyOptions, Dialect, SegmentKind, MAX_NESTING,
     };
     use crate::article::{NewsBlock, NewsBody};
 
@@ -2021,6 +2070,55 @@ mod tests {
             ["<kbd title=\"t\">k</kbd>", "<b title=\"x\">x</b>"]
         );
         assert!(islands[3].starts_with("<section class=\"footnotes\">"));
+    }
+
+    #[test]
+    fn the_title_heading_is_read_from_events_as_from_its_source() {
+        let cases = [
+            ("# The title\n\nText.\n", "The title"),
+            ("# The  *title*\n\nText.\n", " The title "),
+            ("# The `title`\n", "The title"),
+            ("The\ntitle\n===\n", "The title"),
+            ("# The title\n", "The  title"),
+            ("# \"Quoted\" title\n", "\u{201C}Quoted\u{201D} title"),
+            ("#\n\nText.\n", ""),
+            ("## The title\n", "The title"),
+            ("Text first.\n\n# The title\n", "The title"),
+            // Context-dependent: the heading's own source reads `[The title][t]`.
+            (
+                "# [The title][t]\n\n[t]: https://example.com\n",
+                "The title",
+            ),
+            ("# [The title](https://example.com)\n", "The title"),
+            ("# The title[^1]\n\n[^1]: Note.\n", "The title"),
+            ("# ![The title](x.png)\n", "The title"),
+        ];
+        for (text, title) in cases {
+            for dialect in [Dialect::Folio, Dialect::CommonMark] {
+                let options = BodyOptions {
+                    dialect,
+                    ..BodyOptions::default()
+                };
+                let rendered = super::render_titled_markdown(text, title, &options);
+                let untitled = render_markdown(text, &options);
+                let dropped = rendered.html != untitled.html;
+                assert_eq!(
+                    dropped,
+                    super::heading_source_is_title(text, title, dialect),
+                    "{text:?} titled {title:?} in {dialect:?}"
+                );
+            }
+        }
+        let dropped = |text: &str, title: &str| {
+            super::render_titled_markdown(text, title, &BodyOptions::default())
+                .headings
+                .is_empty()
+        };
+        assert!(dropped("# The  *title*\n", "The title"));
+        assert!(!dropped(
+            "# [The title][t]\n\n[t]: https://example.com\n",
+            "The title"
+        ));
     }
 
     #[test]
