@@ -971,14 +971,20 @@ impl<'e, I: Iterator<Item = Event<'e>>> MarkdownWriter<'e, I> {
     }
 
     fn run(&mut self) {
-        while let Some(event) = self.events.next() {
+        loop {
+            // Each event is handled where it lies, by reference: an event is some 80 bytes,
+            // and code optimised for size copies such a value with a call each time it moves.
+            let next = self.events.next();
+            let Some(event) = next.as_ref() else {
+                break;
+            };
             if self.open.is_empty() {
                 self.segments.top_level_block(self.out.len());
             }
             match event {
                 Event::Start(Tag::Image {
                     dest_url, title, ..
-                }) => self.image(&dest_url, &title),
+                }) => self.image(dest_url, title),
                 Event::Start(tag) => self.start(tag),
                 Event::End(_) => self.end(),
                 other => self.leaf(other),
@@ -986,28 +992,28 @@ impl<'e, I: Iterator<Item = Event<'e>>> MarkdownWriter<'e, I> {
         }
     }
 
-    fn leaf(&mut self, event: Event<'e>) {
+    fn leaf(&mut self, event: &Event<'e>) {
         match event {
-            Event::Text(text) if !self.in_metadata => self.write_text(&text),
+            Event::Text(text) if !self.in_metadata => self.write_text(text),
             Event::Text(_) => {}
             Event::Code(text) => {
                 self.write("<code>");
-                self.write_text(&text);
+                self.write_text(text);
                 self.write("</code>");
             }
             Event::InlineMath(text) | Event::DisplayMath(text) => {
                 self.write("<code class=\"math\">");
-                self.write_text(&text);
+                self.write_text(text);
                 self.write("</code>");
             }
-            Event::Html(html) => self.raw_html(&html, false),
-            Event::InlineHtml(html) => self.raw_html(&html, true),
+            Event::Html(html) => self.raw_html(html, false),
+            Event::InlineHtml(html) => self.raw_html(html, true),
             Event::SoftBreak => self.write("\n"),
             Event::HardBreak => self.write("<br />\n"),
             Event::Rule => self.write_block("<hr />\n"),
-            Event::FootnoteReference(label) => self.footnote_reference(&label),
+            Event::FootnoteReference(label) => self.footnote_reference(label),
             Event::TaskListMarker(done) => {
-                self.write(if done {
+                self.write(if *done {
                     "<input type=\"checkbox\" checked disabled"
                 } else {
                     "<input type=\"checkbox\" disabled"
@@ -1069,7 +1075,7 @@ impl<'e, I: Iterator<Item = Event<'e>>> MarkdownWriter<'e, I> {
     }
 
     /// Writes the start of an element; the next events are its content.
-    fn start(&mut self, tag: Tag<'e>) {
+    fn start(&mut self, tag: &Tag<'e>) {
         match tag {
             Tag::Paragraph => {
                 if self.folio && self.starts_figure() {
@@ -1082,7 +1088,7 @@ impl<'e, I: Iterator<Item = Event<'e>>> MarkdownWriter<'e, I> {
                 }
             }
             Tag::Heading { level, id, .. } => {
-                let level_number = level as usize;
+                let level_number = *level as usize;
                 let close = HEADING_CLOSES
                     .get(level_number.saturating_sub(1))
                     .copied()
@@ -1142,7 +1148,7 @@ impl<'e, I: Iterator<Item = Event<'e>>> MarkdownWriter<'e, I> {
                 self.write_block("<pre><code");
                 if let CodeBlockKind::Fenced(info) = kind {
                     if self.folio {
-                        let language = code_language(&info);
+                        let language = code_language(info);
                         if !language.is_empty() {
                             self.write_attribute("class", &format!("language-{language}"));
                             self.write_attribute("data-lang", language);
@@ -1207,7 +1213,7 @@ impl<'e, I: Iterator<Item = Event<'e>>> MarkdownWriter<'e, I> {
             Tag::FootnoteDefinition(label) => {
                 let saved = std::mem::take(&mut self.out);
                 self.footnotes.saved.push((
-                    footnote_key(&label).into_owned(),
+                    footnote_key(label).into_owned(),
                     saved,
                     self.end_newline,
                 ));
@@ -1218,7 +1224,7 @@ impl<'e, I: Iterator<Item = Event<'e>>> MarkdownWriter<'e, I> {
             Tag::DefinitionListTitle => self.open_block_nesting("<dt>", "</dt>\n"),
             Tag::DefinitionListDefinition => self.open_block_nesting("<dd>", "</dd>\n"),
             Tag::Table(alignments) => {
-                self.table_alignments = alignments;
+                self.table_alignments.clone_from(alignments);
                 if self.folio {
                     self.write_block("<div class=\"table-scroll\"><table>");
                     self.push_open(Open::new("</tbody></table></div>\n"));
@@ -1270,7 +1276,7 @@ impl<'e, I: Iterator<Item = Event<'e>>> MarkdownWriter<'e, I> {
                 dest_url,
                 title,
                 ..
-            } => self.link(link_type, &dest_url, &title),
+            } => self.link(*link_type, dest_url, title),
             // Handled in `run`, which consumes the image's events.
             Tag::Image { .. } => self.push_open(Open::new("")),
             Tag::MetadataBlock(_) => {
