@@ -356,9 +356,9 @@ fn push_number(out: &mut String, number: usize) {
             break;
         }
     }
-    for &digit in digits.get(at..).unwrap_or_default() {
-        out.push(char::from(digit));
-    }
+    // The digits are ASCII: one copy of the slice, not a character push per digit.
+    let digits = digits.get(at..).unwrap_or_default();
+    out.push_str(std::str::from_utf8(digits).unwrap_or_default());
 }
 
 /// Appends a footnote id: `fn:3`, `fnref:3`, and `fnref:3:2` for the second reference.
@@ -692,20 +692,27 @@ fn is_phrasing_html(html: &str, in_link: bool) -> bool {
             }
         }
         let name = tag_name(rest.strip_prefix('/').unwrap_or(rest));
-        if !PHRASING_ELEMENTS.contains(&name.as_str()) || (in_link && name == "a") {
+        if !is_listed(name, &PHRASING_ELEMENTS) || (in_link && name.eq_ignore_ascii_case("a")) {
             return false;
         }
     }
     true
 }
 
-/// The lower-case name at the start of `tail`, the text right after `<` or `</`: ASCII
-/// letters, digits and `-`, as far as they go.
-fn tag_name(tail: &str) -> String {
+/// The name at the start of `tail`, the text right after `<` or `</`, as written: ASCII
+/// letters, digits and `-`, as far as they go. Compared without regard to case
+/// ([`is_listed`]), it needs no lower-case copy.
+fn tag_name(tail: &str) -> &str {
     let len = tail
-        .find(|c: char| !c.is_ascii_alphanumeric() && c != '-')
+        .bytes()
+        .position(|byte| !byte.is_ascii_alphanumeric() && byte != b'-')
         .unwrap_or(tail.len());
-    tail.get(..len).unwrap_or_default().to_ascii_lowercase()
+    tail.get(..len).unwrap_or_default()
+}
+
+/// True when `name` is one of `names` (lower case), in any case.
+fn is_listed(name: &str, names: &[&str]) -> bool {
+    names.iter().any(|listed| listed.eq_ignore_ascii_case(name))
 }
 
 /// True when `html` is exactly `<name>text</name>`: a start tag without attributes, text
@@ -800,18 +807,18 @@ impl RawBalance {
             let tail = rest.get(name_start..).unwrap_or_default();
             let name = tag_name(tail);
             if !name.starts_with(|c: char| c.is_ascii_alphabetic())
-                || VOID_ELEMENTS.contains(&name.as_str())
-                || SELF_CLOSING_ELEMENTS.contains(&name.as_str())
+                || is_listed(name, &VOID_ELEMENTS)
+                || is_listed(name, &SELF_CLOSING_ELEMENTS)
             {
                 continue;
             }
             if closing {
-                self.close(&name);
+                self.close(name);
             } else {
                 let tag_end = tail.find('>').unwrap_or(tail.len());
                 let self_closed = tail.get(..tag_end).is_some_and(|tag| tag.ends_with('/'));
                 if !self_closed {
-                    self.open_element(name);
+                    self.open_element(name.to_ascii_lowercase());
                 }
             }
         }
@@ -829,7 +836,11 @@ impl RawBalance {
         if self.unnamed > 0 {
             // Too deep to follow by name: any closing tag closes one.
             self.unnamed -= 1;
-        } else if let Some(at) = self.open.iter().rposition(|open| open == name) {
+        } else if let Some(at) = self
+            .open
+            .iter()
+            .rposition(|open| open.eq_ignore_ascii_case(name))
+        {
             self.open.truncate(at);
         }
     }
@@ -1211,7 +1222,8 @@ impl<'e, I: Iterator<Item = Event<'e>>> MarkdownWriter<'e, I> {
                 }
             }
             Tag::FootnoteDefinition(label) => {
-                let saved = std::mem::take(&mut self.out);
+                // The definition is written into a buffer of its own, sized for a short note.
+                let saved = std::mem::replace(&mut self.out, String::with_capacity(256));
                 self.footnotes.saved.push((
                     footnote_key(label).into_owned(),
                     saved,
