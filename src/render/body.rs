@@ -216,7 +216,9 @@ pub fn render_markdown(text: &str, options: &BodyOptions) -> RenderedBody {
 /// A slug for a heading: lower-case letters and digits (any script) joined by
 /// single hyphens, punctuation dropped; `section` when nothing is left.
 pub fn heading_slug(text: &str) -> String {
-    let mut slug = String::new();
+    // Room for the whole slug at once (a slug is at most as long as its text, but for
+    // the rare letter whose lower case is longer): no regrowing as it is written.
+    let mut slug = String::with_capacity(text.len().min(4 * MAX_SLUG_CHARS));
     let mut chars = 0;
     let mut pending_hyphen = false;
     for c in text.chars() {
@@ -326,18 +328,31 @@ impl Open {
 /// Footnotes of one body: the numbers given in order of first reference, and
 /// the rendered definitions. pulldown-cmark (GFM footnotes) only reports
 /// references that have a definition; others stay text, as written.
+/// One map holds all that is known of a label, so each reference and each definition
+/// costs one look-up.
 #[derive(Default)]
 struct Footnotes {
-    /// Label → (number, references so far).
-    numbers: HashMap<String, (usize, usize)>,
+    /// Label → its footnote.
+    entries: HashMap<String, Footnote>,
+    /// How many labels have been referenced: the next new one gets the number after.
+    referenced: usize,
     /// Labels in the order of their numbers.
     order: Vec<String>,
-    /// Label → rendered definition (first definition of a label wins).
-    definitions: HashMap<String, String>,
     /// Labels of definitions in document order, for those never referenced.
     defined_order: Vec<String>,
     /// The buffers set aside while a definition is being rendered.
     saved: Vec<(String, String, bool)>,
+}
+
+/// A footnote label as far as the body has been read.
+#[derive(Default)]
+struct Footnote {
+    /// Its number, given at its first reference; 0 while it has none.
+    number: usize,
+    /// References so far.
+    references: usize,
+    /// The rendered definition (the first definition of a label wins).
+    definition: Option<String>,
 }
 
 /// Appends `number` in decimal.
@@ -1442,17 +1457,35 @@ impl<'e, I: Iterator<Item = Event<'e>>> MarkdownWriter<'e, I> {
             self.write("]");
             return;
         }
-        let next_number = self.footnotes.numbers.len() + 1;
-        let (number, nth) = match self.footnotes.numbers.get_mut(key.as_ref()) {
-            Some(entry) => {
-                entry.1 += 1;
-                *entry
+        let footnotes = &mut self.footnotes;
+        let (number, nth) = match footnotes.entries.get_mut(key.as_ref()) {
+            Some(entry) if entry.number > 0 => {
+                entry.references += 1;
+                (entry.number, entry.references)
             }
-            None => {
+            found => {
+                // The label's first reference (its definition may have come before).
+                footnotes.referenced += 1;
+                let number = footnotes.referenced;
                 let key = key.into_owned();
-                self.footnotes.order.push(key.clone());
-                self.footnotes.numbers.insert(key, (next_number, 1));
-                (next_number, 1)
+                match found {
+                    Some(entry) => {
+                        entry.number = number;
+                        entry.references = 1;
+                    }
+                    None => {
+                        footnotes.entries.insert(
+                            key.clone(),
+                            Footnote {
+                                number,
+                                references: 1,
+                                definition: None,
+                            },
+                        );
+                    }
+                }
+                footnotes.order.push(key);
+                (number, 1)
             }
         };
         self.write("<sup class=\"footnote-ref\"><a href=\"");
@@ -1484,9 +1517,23 @@ impl<'e, I: Iterator<Item = Event<'e>>> MarkdownWriter<'e, I> {
                 if let Some((key, saved, end_newline)) = self.footnotes.saved.pop() {
                     let definition = std::mem::replace(&mut self.out, saved);
                     self.end_newline = end_newline;
-                    if !self.footnotes.definitions.contains_key(&key) {
-                        self.footnotes.defined_order.push(key.clone());
-                        self.footnotes.definitions.insert(key, definition);
+                    let footnotes = &mut self.footnotes;
+                    match footnotes.entries.get_mut(&key) {
+                        Some(entry) if entry.definition.is_some() => {}
+                        Some(entry) => {
+                            entry.definition = Some(definition);
+                            footnotes.defined_order.push(key);
+                        }
+                        None => {
+                            footnotes.defined_order.push(key.clone());
+                            footnotes.entries.insert(
+                                key,
+                                Footnote {
+                                    definition: Some(definition),
+                                    ..Footnote::default()
+                                },
+                            );
+                        }
                     }
                 }
             }
@@ -1531,7 +1578,12 @@ impl<'e, I: Iterator<Item = Event<'e>>> MarkdownWriter<'e, I> {
             .footnotes
             .defined_order
             .iter()
-            .filter(|key| !self.footnotes.numbers.contains_key(*key))
+            .filter(|key| {
+                self.footnotes
+                    .entries
+                    .get(*key)
+                    .is_some_and(|entry| entry.number == 0)
+            })
             .cloned()
             .collect();
         labels.extend(unreferenced);
@@ -1541,8 +1593,13 @@ impl<'e, I: Iterator<Item = Event<'e>>> MarkdownWriter<'e, I> {
         self.write_block("<section class=\"footnotes\">\n<ol>\n");
         for (position, key) in labels.iter().enumerate() {
             let number = position + 1;
-            let references = self.footnotes.numbers.get(key).map_or(0, |(_, n)| *n);
-            let definition = self.footnotes.definitions.remove(key).unwrap_or_default();
+            let (references, definition) = match self.footnotes.entries.get_mut(key) {
+                Some(entry) => (
+                    entry.references,
+                    entry.definition.take().unwrap_or_default(),
+                ),
+                None => (0, String::new()),
+            };
             self.write("<li id=\"");
             push_footnote_id(&mut self.out, "fn", number, 1);
             self.write("\">\n");
