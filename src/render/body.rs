@@ -46,6 +46,13 @@
 //!   title); with [`BodyOptions::route_anchors_for`], in-page links become routes of the
 //!   article; a task checkbox is named after its item (`aria-label`). The web layer does
 //!   the same on the sanitised raw islands only.
+//!
+//! Cost: the writer sees every event of the body, so its hot path does no work per event
+//! that `push_html` does not: events are handled by reference where they lie (the wasm is
+//! optimised for size, and each move of an 80-byte event is a call), come from the plain
+//! parser (an offset iterator costs each event a copy more; the title heading is read
+//! from its events), text and URLs are copied in runs (escaping tests eight bytes at a
+//! time), and footnote keys, hrefs and back-links are borrowed or written in place.
 
 use super::escape::push_escaped;
 use super::policy::{self, ElementAction};
