@@ -46,13 +46,23 @@
 //!   title); with [`BodyOptions::route_anchors_for`], in-page links become routes of the
 //!   article; a task checkbox is named after its item (`aria-label`). The web layer does
 //!   the same on the sanitised raw islands only.
+//!
+//! Cost: the writer sees every event of the body, so its hot path does no work per event
+//! that `push_html` does not: events are handled by reference where they lie (the wasm is
+//! optimised for size, and each move of an 80-byte event is a call), come from the plain
+//! parser (an offset iterator costs each event a copy more; the title heading is read
+//! from its events), text and URLs are copied in runs (escaping tests eight bytes at a
+//! time), and footnote keys, hrefs and back-links are borrowed or written in place.
 
 use super::escape::push_escaped;
 use super::policy::{self, ElementAction};
 use super::url;
-use crate::article::markdown::{parser_for, Dialect};
+use crate::article::markdown::{first_heading_text, parser_for, Dialect};
 use crate::article::{Article, Body, NewsBlock, NewsBody};
-use pulldown_cmark::{Alignment, BlockQuoteKind, CodeBlockKind, Event, LinkType, Tag, TagEnd};
+use pulldown_cmark::{
+    Alignment, BlockQuoteKind, CodeBlockKind, Event, HeadingLevel, LinkType, Tag, TagEnd,
+};
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet, VecDeque};
 
 /// A heading of the rendered body, for the table of contents and deep links.
@@ -176,34 +186,31 @@ pub fn render_body(article: &Article, options: &BodyOptions) -> RenderedBody {
 /// The text is parsed once: building a parser reads the block structure of the whole
 /// text, so a second parser just to look at the first heading would cost as much again.
 fn render_titled_markdown(text: &str, title: &str, options: &BodyOptions) -> RenderedBody {
-    let mut events = parser_for(text, options.dialect).into_offset_iter();
-    let first = events.next();
-    let repeats_title = match &first {
-        Some((Event::Start(Tag::Heading { level, .. }), range)) => {
-            *level == pulldown_cmark::HeadingLevel::H1
-                && crate::article::markdown::first_heading_text(
-                    text.get(range.clone()).unwrap_or_default(),
-                )
-                .as_deref()
-                    == Some(title.trim())
-        }
-        _ => false,
-    };
-    let first = if repeats_title {
+    let mut writer = MarkdownWriter::new(parser_for(text, options.dialect), text.len(), options);
+    if writer.opens_with_title(text, title, options.dialect) {
         // Headings hold no blocks: the title's events end at the first heading end.
-        for (event, _) in events.by_ref() {
+        while let Some(event) = writer.events.next() {
             if matches!(event, Event::End(TagEnd::Heading(_))) {
                 break;
             }
         }
-        None
-    } else {
-        first
-    };
-    let events = first.into_iter().chain(events).map(|(event, _)| event);
-    let mut writer = MarkdownWriter::new(events, text.len(), options);
+    }
     writer.run();
     writer.finish()
+}
+
+/// True when the first event of `text`'s parse (in `dialect`) starts an `h1` whose own
+/// source, read by [`first_heading_text`], is `title` (trimmed): the slow reading of
+/// [`MarkdownWriter::opens_with_title`], with a second parse that gives the heading's offsets.
+fn heading_source_is_title(text: &str, title: &str, dialect: Dialect) -> bool {
+    match parser_for(text, dialect).into_offset_iter().next() {
+        Some((Event::Start(Tag::Heading { level, .. }), range)) => {
+            level == HeadingLevel::H1
+                && first_heading_text(text.get(range).unwrap_or_default()).as_deref()
+                    == Some(title.trim())
+        }
+        _ => false,
+    }
 }
 
 /// Renders Markdown text (without front matter).
@@ -216,7 +223,9 @@ pub fn render_markdown(text: &str, options: &BodyOptions) -> RenderedBody {
 /// A slug for a heading: lower-case letters and digits (any script) joined by
 /// single hyphens, punctuation dropped; `section` when nothing is left.
 pub fn heading_slug(text: &str) -> String {
-    let mut slug = String::new();
+    // Room for the whole slug at once (a slug is at most as long as its text, but for
+    // the rare letter whose lower case is longer): no regrowing as it is written.
+    let mut slug = String::with_capacity(text.len().min(4 * MAX_SLUG_CHARS));
     let mut chars = 0;
     let mut pending_hyphen = false;
     for c in text.chars() {
@@ -229,7 +238,11 @@ pub fn heading_slug(text: &str) -> String {
                 chars += 1;
             }
             pending_hyphen = false;
-            slug.extend(c.to_lowercase());
+            if c.is_ascii() {
+                slug.push(c.to_ascii_lowercase());
+            } else {
+                slug.extend(c.to_lowercase());
+            }
             chars += 1;
         } else if c.is_whitespace() || c == '-' || c == '_' {
             pending_hyphen = true;
@@ -322,18 +335,31 @@ impl Open {
 /// Footnotes of one body: the numbers given in order of first reference, and
 /// the rendered definitions. pulldown-cmark (GFM footnotes) only reports
 /// references that have a definition; others stay text, as written.
+/// One map holds all that is known of a label, so each reference and each definition
+/// costs one look-up.
 #[derive(Default)]
 struct Footnotes {
-    /// Label → (number, references so far).
-    numbers: HashMap<String, (usize, usize)>,
+    /// Label → its footnote.
+    entries: HashMap<String, Footnote>,
+    /// How many labels have been referenced: the next new one gets the number after.
+    referenced: usize,
     /// Labels in the order of their numbers.
     order: Vec<String>,
-    /// Label → rendered definition (first definition of a label wins).
-    definitions: HashMap<String, String>,
     /// Labels of definitions in document order, for those never referenced.
     defined_order: Vec<String>,
     /// The buffers set aside while a definition is being rendered.
     saved: Vec<(String, String, bool)>,
+}
+
+/// A footnote label as far as the body has been read.
+#[derive(Default)]
+struct Footnote {
+    /// Its number, given at its first reference; 0 while it has none.
+    number: usize,
+    /// References so far.
+    references: usize,
+    /// The rendered definition (the first definition of a label wins).
+    definition: Option<String>,
 }
 
 /// Appends `number` in decimal.
@@ -352,9 +378,9 @@ fn push_number(out: &mut String, number: usize) {
             break;
         }
     }
-    for &digit in digits.get(at..).unwrap_or_default() {
-        out.push(char::from(digit));
-    }
+    // The digits are ASCII: one copy of the slice, not a character push per digit.
+    let digits = digits.get(at..).unwrap_or_default();
+    out.push_str(std::str::from_utf8(digits).unwrap_or_default());
 }
 
 /// Appends a footnote id: `fn:3`, `fnref:3`, and `fnref:3:2` for the second reference.
@@ -368,9 +394,49 @@ fn push_footnote_id(out: &mut String, kind: &str, number: usize, nth: usize) {
     }
 }
 
+/// Appends the `href` of a link to one of the writer's own footnote ids (`fn:1`, `fnref:1:2`):
+/// `#` and the id, or, with `route_prefix` (the article's route and `/`), the route of the
+/// id as [`MarkdownWriter::anchor`] would write it: such ids hold no `%` to decode, and
+/// nothing in them or in the route is changed by [`push_href_escaped`].
+/// Written in place, without the copies a footnote-heavy article would pay for.
+fn push_footnote_href(
+    out: &mut String,
+    route_prefix: Option<&str>,
+    kind: &str,
+    number: usize,
+    nth: usize,
+) {
+    match route_prefix {
+        Some(prefix) => {
+            out.push_str(prefix);
+            // The id percent-encoded: its colons are the only bytes to encode.
+            out.push_str(kind);
+            out.push_str("%3A");
+            push_number(out, number);
+            if nth > 1 {
+                out.push_str("%3A");
+                push_number(out, nth);
+            }
+        }
+        None => {
+            out.push('#');
+            push_footnote_id(out, kind, number, nth);
+        }
+    }
+}
+
 /// Footnote labels match without regard to case, like link labels.
-fn footnote_key(label: &str) -> String {
-    label.to_lowercase()
+/// A label without upper-case ASCII or wider characters is its own key: no copy for the
+/// many references of a footnote-heavy article.
+fn footnote_key(label: &str) -> Cow<'_, str> {
+    if label
+        .bytes()
+        .any(|byte| byte.is_ascii_uppercase() || !byte.is_ascii())
+    {
+        Cow::Owned(label.to_lowercase())
+    } else {
+        Cow::Borrowed(label)
+    }
 }
 
 const HEADING_CLOSES: [&str; 6] = [
@@ -388,7 +454,10 @@ struct Events<'e, I> {
 
 impl<'e, I: Iterator<Item = Event<'e>>> Events<'e, I> {
     fn next(&mut self) -> Option<Event<'e>> {
-        self.ahead.pop_front().or_else(|| self.iter.next())
+        if let Some(event) = self.ahead.pop_front() {
+            return Some(event);
+        }
+        self.iter.next()
     }
 
     /// The event `n` places ahead of the next one (0 is the next one).
@@ -645,20 +714,27 @@ fn is_phrasing_html(html: &str, in_link: bool) -> bool {
             }
         }
         let name = tag_name(rest.strip_prefix('/').unwrap_or(rest));
-        if !PHRASING_ELEMENTS.contains(&name.as_str()) || (in_link && name == "a") {
+        if !is_listed(name, &PHRASING_ELEMENTS) || (in_link && name.eq_ignore_ascii_case("a")) {
             return false;
         }
     }
     true
 }
 
-/// The lower-case name at the start of `tail`, the text right after `<` or `</`: ASCII
-/// letters, digits and `-`, as far as they go.
-fn tag_name(tail: &str) -> String {
+/// The name at the start of `tail`, the text right after `<` or `</`, as written: ASCII
+/// letters, digits and `-`, as far as they go. Compared without regard to case
+/// ([`is_listed`]), it needs no lower-case copy.
+fn tag_name(tail: &str) -> &str {
     let len = tail
-        .find(|c: char| !c.is_ascii_alphanumeric() && c != '-')
+        .bytes()
+        .position(|byte| !byte.is_ascii_alphanumeric() && byte != b'-')
         .unwrap_or(tail.len());
-    tail.get(..len).unwrap_or_default().to_ascii_lowercase()
+    tail.get(..len).unwrap_or_default()
+}
+
+/// True when `name` is one of `names` (lower case), in any case.
+fn is_listed(name: &str, names: &[&str]) -> bool {
+    names.iter().any(|listed| listed.eq_ignore_ascii_case(name))
 }
 
 /// True when `html` is exactly `<name>text</name>`: a start tag without attributes, text
@@ -753,18 +829,18 @@ impl RawBalance {
             let tail = rest.get(name_start..).unwrap_or_default();
             let name = tag_name(tail);
             if !name.starts_with(|c: char| c.is_ascii_alphabetic())
-                || VOID_ELEMENTS.contains(&name.as_str())
-                || SELF_CLOSING_ELEMENTS.contains(&name.as_str())
+                || is_listed(name, &VOID_ELEMENTS)
+                || is_listed(name, &SELF_CLOSING_ELEMENTS)
             {
                 continue;
             }
             if closing {
-                self.close(&name);
+                self.close(name);
             } else {
                 let tag_end = tail.find('>').unwrap_or(tail.len());
                 let self_closed = tail.get(..tag_end).is_some_and(|tag| tag.ends_with('/'));
                 if !self_closed {
-                    self.open_element(name);
+                    self.open_element(name.to_ascii_lowercase());
                 }
             }
         }
@@ -782,7 +858,11 @@ impl RawBalance {
         if self.unnamed > 0 {
             // Too deep to follow by name: any closing tag closes one.
             self.unnamed -= 1;
-        } else if let Some(at) = self.open.iter().rposition(|open| open == name) {
+        } else if let Some(at) = self
+            .open
+            .iter()
+            .rposition(|open| open.eq_ignore_ascii_case(name))
+        {
             self.open.truncate(at);
         }
     }
@@ -836,36 +916,59 @@ impl<'e, I: Iterator<Item = Event<'e>>> MarkdownWriter<'e, I> {
         }
     }
 
+    /// True when the body opens with an `h1` whose text is `title` (trimmed), as
+    /// [`first_heading_text`] reads the heading's own source; its events are looked at, not taken.
+    ///
+    /// The writer's events come without offsets (an offset iterator costs every event a
+    /// copy more), so the heading's text is read from the events themselves. That is the
+    /// text of its source unless something in it depends on the rest of the document
+    /// (a reference link, a footnote) or the dialect is not the one `first_heading_text`
+    /// reads: then [`heading_source_is_title`] reads the source with a second parse.
+    fn opens_with_title(&mut self, text: &str, title: &str, dialect: Dialect) -> bool {
+        if !matches!(
+            self.events.peek(0),
+            Some(Event::Start(Tag::Heading {
+                level: HeadingLevel::H1,
+                ..
+            }))
+        ) {
+            return false;
+        }
+        if dialect != Dialect::Folio {
+            return heading_source_is_title(text, title, dialect);
+        }
+        let mut words = String::new();
+        let mut n = 1;
+        loop {
+            match self.events.peek(n) {
+                None | Some(Event::End(TagEnd::Heading(_))) => break,
+                Some(Event::Text(t) | Event::Code(t)) => words.push_str(t),
+                Some(Event::SoftBreak | Event::HardBreak) => words.push(' '),
+                Some(
+                    Event::Start(Tag::Link { .. } | Tag::Image { .. })
+                    | Event::FootnoteReference(_),
+                ) => return heading_source_is_title(text, title, dialect),
+                Some(_) => {}
+            }
+            n += 1;
+        }
+        // Collapsed as `first_heading_text` collapses it, which gives nothing for a heading
+        // without text: no title matches that.
+        let collapsed = words.split_whitespace().collect::<Vec<_>>().join(" ");
+        !collapsed.is_empty() && collapsed == title.trim()
+    }
+
     /// An in-page link as the writer puts it in `href`: a route of the article when routing is on.
     fn anchor(&self, href: &str) -> Option<String> {
         let slug = self.route_slug.as_deref()?;
         super::route::anchor_href(slug, href)
     }
 
-    /// The `href` of a link to one of the writer's own footnote ids (`fn:1`, `fnref:1:2`):
-    /// `#` and the id, or its route, as [`Self::anchor`] would write it (such ids hold no
-    /// `%` to decode), built without the copies a footnote-heavy article would pay for.
-    fn footnote_href(&self, kind: &str, number: usize, nth: usize) -> String {
-        let mut id = String::with_capacity(16);
-        push_footnote_id(&mut id, kind, number, nth);
-        match &self.route_prefix {
-            Some(prefix) => {
-                let mut href = String::with_capacity(prefix.len() + id.len() + 4);
-                href.push_str(prefix);
-                super::route::push_percent_encoded(&mut href, &id);
-                href
-            }
-            None => {
-                id.insert(0, '#');
-                id
-            }
-        }
-    }
-
     fn write(&mut self, s: &str) {
         self.out.push_str(s);
-        if !s.is_empty() {
-            self.end_newline = s.ends_with('\n');
+        // The last byte, compared directly: this runs for every piece of markup written.
+        if let Some(&last) = s.as_bytes().last() {
+            self.end_newline = last == b'\n';
         }
     }
 
@@ -879,8 +982,8 @@ impl<'e, I: Iterator<Item = Event<'e>>> MarkdownWriter<'e, I> {
 
     fn write_text(&mut self, text: &str) {
         push_escaped(&mut self.out, text);
-        if !text.is_empty() {
-            self.end_newline = text.ends_with('\n');
+        if let Some(&last) = text.as_bytes().last() {
+            self.end_newline = last == b'\n';
         }
     }
 
@@ -901,14 +1004,20 @@ impl<'e, I: Iterator<Item = Event<'e>>> MarkdownWriter<'e, I> {
     }
 
     fn run(&mut self) {
-        while let Some(event) = self.events.next() {
+        loop {
+            // Each event is handled where it lies, by reference: an event is some 80 bytes,
+            // and code optimised for size copies such a value with a call each time it moves.
+            let next = self.events.next();
+            let Some(event) = next.as_ref() else {
+                break;
+            };
             if self.open.is_empty() {
                 self.segments.top_level_block(self.out.len());
             }
             match event {
                 Event::Start(Tag::Image {
                     dest_url, title, ..
-                }) => self.image(&dest_url, &title),
+                }) => self.image(dest_url, title),
                 Event::Start(tag) => self.start(tag),
                 Event::End(_) => self.end(),
                 other => self.leaf(other),
@@ -916,28 +1025,28 @@ impl<'e, I: Iterator<Item = Event<'e>>> MarkdownWriter<'e, I> {
         }
     }
 
-    fn leaf(&mut self, event: Event<'e>) {
+    fn leaf(&mut self, event: &Event<'e>) {
         match event {
-            Event::Text(text) if !self.in_metadata => self.write_text(&text),
+            Event::Text(text) if !self.in_metadata => self.write_text(text),
             Event::Text(_) => {}
             Event::Code(text) => {
                 self.write("<code>");
-                self.write_text(&text);
+                self.write_text(text);
                 self.write("</code>");
             }
             Event::InlineMath(text) | Event::DisplayMath(text) => {
                 self.write("<code class=\"math\">");
-                self.write_text(&text);
+                self.write_text(text);
                 self.write("</code>");
             }
-            Event::Html(html) => self.raw_html(&html, false),
-            Event::InlineHtml(html) => self.raw_html(&html, true),
+            Event::Html(html) => self.raw_html(html, false),
+            Event::InlineHtml(html) => self.raw_html(html, true),
             Event::SoftBreak => self.write("\n"),
             Event::HardBreak => self.write("<br />\n"),
             Event::Rule => self.write_block("<hr />\n"),
-            Event::FootnoteReference(label) => self.footnote_reference(&label),
+            Event::FootnoteReference(label) => self.footnote_reference(label),
             Event::TaskListMarker(done) => {
-                self.write(if done {
+                self.write(if *done {
                     "<input type=\"checkbox\" checked disabled"
                 } else {
                     "<input type=\"checkbox\" disabled"
@@ -999,7 +1108,7 @@ impl<'e, I: Iterator<Item = Event<'e>>> MarkdownWriter<'e, I> {
     }
 
     /// Writes the start of an element; the next events are its content.
-    fn start(&mut self, tag: Tag<'e>) {
+    fn start(&mut self, tag: &Tag<'e>) {
         match tag {
             Tag::Paragraph => {
                 if self.folio && self.starts_figure() {
@@ -1012,7 +1121,7 @@ impl<'e, I: Iterator<Item = Event<'e>>> MarkdownWriter<'e, I> {
                 }
             }
             Tag::Heading { level, id, .. } => {
-                let level_number = level as usize;
+                let level_number = *level as usize;
                 let close = HEADING_CLOSES
                     .get(level_number.saturating_sub(1))
                     .copied()
@@ -1072,7 +1181,7 @@ impl<'e, I: Iterator<Item = Event<'e>>> MarkdownWriter<'e, I> {
                 self.write_block("<pre><code");
                 if let CodeBlockKind::Fenced(info) = kind {
                     if self.folio {
-                        let language = code_language(&info);
+                        let language = code_language(info);
                         if !language.is_empty() {
                             self.write_attribute("class", &format!("language-{language}"));
                             self.write_attribute("data-lang", language);
@@ -1135,10 +1244,13 @@ impl<'e, I: Iterator<Item = Event<'e>>> MarkdownWriter<'e, I> {
                 }
             }
             Tag::FootnoteDefinition(label) => {
-                let saved = std::mem::take(&mut self.out);
-                self.footnotes
-                    .saved
-                    .push((footnote_key(&label), saved, self.end_newline));
+                // The definition is written into a buffer of its own, sized for a short note.
+                let saved = std::mem::replace(&mut self.out, String::with_capacity(256));
+                self.footnotes.saved.push((
+                    footnote_key(label).into_owned(),
+                    saved,
+                    self.end_newline,
+                ));
                 self.end_newline = true;
                 self.push_open(Open::with(EndAction::FootnoteDefinition));
             }
@@ -1146,7 +1258,7 @@ impl<'e, I: Iterator<Item = Event<'e>>> MarkdownWriter<'e, I> {
             Tag::DefinitionListTitle => self.open_block_nesting("<dt>", "</dt>\n"),
             Tag::DefinitionListDefinition => self.open_block_nesting("<dd>", "</dd>\n"),
             Tag::Table(alignments) => {
-                self.table_alignments = alignments;
+                self.table_alignments.clone_from(alignments);
                 if self.folio {
                     self.write_block("<div class=\"table-scroll\"><table>");
                     self.push_open(Open::new("</tbody></table></div>\n"));
@@ -1198,7 +1310,7 @@ impl<'e, I: Iterator<Item = Event<'e>>> MarkdownWriter<'e, I> {
                 dest_url,
                 title,
                 ..
-            } => self.link(link_type, &dest_url, &title),
+            } => self.link(*link_type, dest_url, title),
             // Handled in `run`, which consumes the image's events.
             Tag::Image { .. } => self.push_open(Open::new("")),
             Tag::MetadataBlock(_) => {
@@ -1235,8 +1347,8 @@ impl<'e, I: Iterator<Item = Event<'e>>> MarkdownWriter<'e, I> {
             return;
         }
         let href = match link_type {
-            LinkType::Email => format!("mailto:{dest_url}"),
-            _ => dest_url.to_string(),
+            LinkType::Email => Cow::Owned(format!("mailto:{dest_url}")),
+            _ => Cow::Borrowed(dest_url),
         };
         if self.filter_urls && !url::is_safe(&href) {
             // The text stays; only the link goes.
@@ -1352,21 +1464,40 @@ impl<'e, I: Iterator<Item = Event<'e>>> MarkdownWriter<'e, I> {
             self.write("]");
             return;
         }
-        let next_number = self.footnotes.numbers.len() + 1;
-        let entry = self
-            .footnotes
-            .numbers
-            .entry(key.clone())
-            .or_insert((next_number, 0));
-        entry.1 += 1;
-        let (number, nth) = *entry;
-        if nth == 1 {
-            self.footnotes.order.push(key);
-        }
-        self.write("<sup class=\"footnote-ref\"><a");
-        let href = self.footnote_href("fn", number, 1);
-        self.write_href_attribute("href", &href);
-        self.out.push_str(" id=\"");
+        let footnotes = &mut self.footnotes;
+        let (number, nth) = match footnotes.entries.get_mut(key.as_ref()) {
+            Some(entry) if entry.number > 0 => {
+                entry.references += 1;
+                (entry.number, entry.references)
+            }
+            found => {
+                // The label's first reference (its definition may have come before).
+                footnotes.referenced += 1;
+                let number = footnotes.referenced;
+                let key = key.into_owned();
+                match found {
+                    Some(entry) => {
+                        entry.number = number;
+                        entry.references = 1;
+                    }
+                    None => {
+                        footnotes.entries.insert(
+                            key.clone(),
+                            Footnote {
+                                number,
+                                references: 1,
+                                definition: None,
+                            },
+                        );
+                    }
+                }
+                footnotes.order.push(key);
+                (number, 1)
+            }
+        };
+        self.write("<sup class=\"footnote-ref\"><a href=\"");
+        push_footnote_href(&mut self.out, self.route_prefix.as_deref(), "fn", number, 1);
+        self.out.push_str("\" id=\"");
         push_footnote_id(&mut self.out, "fnref", number, nth);
         self.out.push_str("\">");
         push_number(&mut self.out, number);
@@ -1393,9 +1524,23 @@ impl<'e, I: Iterator<Item = Event<'e>>> MarkdownWriter<'e, I> {
                 if let Some((key, saved, end_newline)) = self.footnotes.saved.pop() {
                     let definition = std::mem::replace(&mut self.out, saved);
                     self.end_newline = end_newline;
-                    if !self.footnotes.definitions.contains_key(&key) {
-                        self.footnotes.defined_order.push(key.clone());
-                        self.footnotes.definitions.insert(key, definition);
+                    let footnotes = &mut self.footnotes;
+                    match footnotes.entries.get_mut(&key) {
+                        Some(entry) if entry.definition.is_some() => {}
+                        Some(entry) => {
+                            entry.definition = Some(definition);
+                            footnotes.defined_order.push(key);
+                        }
+                        None => {
+                            footnotes.defined_order.push(key.clone());
+                            footnotes.entries.insert(
+                                key,
+                                Footnote {
+                                    definition: Some(definition),
+                                    ..Footnote::default()
+                                },
+                            );
+                        }
                     }
                 }
             }
@@ -1440,7 +1585,12 @@ impl<'e, I: Iterator<Item = Event<'e>>> MarkdownWriter<'e, I> {
             .footnotes
             .defined_order
             .iter()
-            .filter(|key| !self.footnotes.numbers.contains_key(*key))
+            .filter(|key| {
+                self.footnotes
+                    .entries
+                    .get(*key)
+                    .is_some_and(|entry| entry.number == 0)
+            })
             .cloned()
             .collect();
         labels.extend(unreferenced);
@@ -1450,39 +1600,54 @@ impl<'e, I: Iterator<Item = Event<'e>>> MarkdownWriter<'e, I> {
         self.write_block("<section class=\"footnotes\">\n<ol>\n");
         for (position, key) in labels.iter().enumerate() {
             let number = position + 1;
-            let references = self.footnotes.numbers.get(key).map_or(0, |(_, n)| *n);
-            let mut definition = self.footnotes.definitions.remove(key).unwrap_or_default();
-            let mut backlinks = String::new();
+            let (references, definition) = match self.footnotes.entries.get_mut(key) {
+                Some(entry) => (
+                    entry.references,
+                    entry.definition.take().unwrap_or_default(),
+                ),
+                None => (0, String::new()),
+            };
+            self.write("<li id=\"");
+            push_footnote_id(&mut self.out, "fn", number, 1);
+            self.write("\">\n");
+            // The back-links go inside the last paragraph when there is one, as readers
+            // expect, else in a paragraph of their own; all written in place.
+            let (content, in_last_paragraph) = match definition.strip_suffix("</p>\n") {
+                Some(content) => (content, true),
+                None => (definition.as_str(), false),
+            };
+            self.write(content);
+            if !in_last_paragraph && references > 0 {
+                self.out.push_str("<p>");
+            }
             for nth in 1..=references {
-                let href = self.footnote_href("fnref", number, nth);
-                backlinks.push_str(" <a");
-                push_attribute(&mut backlinks, "href", &href);
-                backlinks.push_str(" class=\"footnote-backref\" aria-label=\"Back to reference ");
-                push_number(&mut backlinks, number);
+                if in_last_paragraph || nth > 1 {
+                    self.out.push(' ');
+                }
+                self.out.push_str("<a href=\"");
+                push_footnote_href(
+                    &mut self.out,
+                    self.route_prefix.as_deref(),
+                    "fnref",
+                    number,
+                    nth,
+                );
+                self.out
+                    .push_str("\" class=\"footnote-backref\" aria-label=\"Back to reference ");
+                push_number(&mut self.out, number);
                 if nth > 1 {
-                    backlinks.push_str(" (");
-                    push_number(&mut backlinks, nth);
-                    backlinks.push(')');
+                    self.out.push_str(" (");
+                    push_number(&mut self.out, nth);
+                    self.out.push(')');
                 }
                 // The arrow (U+21A9) as a reference keeps the body ASCII when the article is:
                 // an ASCII string crosses into JavaScript and through the HTML parser as
                 // one byte per character, a string with one wider character as two.
-                backlinks.push_str("\">&#8617;</a>");
+                self.out.push_str("\">&#8617;</a>");
             }
-            // The back-links go inside the last paragraph when there is one, as readers expect.
-            if definition.ends_with("</p>\n") {
-                definition.truncate(definition.len() - "</p>\n".len());
-                definition.push_str(&backlinks);
-                definition.push_str("</p>\n");
-            } else if !backlinks.is_empty() {
-                definition.push_str("<p>");
-                definition.push_str(backlinks.trim_start());
-                definition.push_str("</p>\n");
+            if in_last_paragraph || references > 0 {
+                self.write("</p>\n");
             }
-            self.write("<li id=\"");
-            push_footnote_id(&mut self.out, "fn", number, 1);
-            self.write("\">\n");
-            self.write(&definition);
             self.write_block("</li>\n");
         }
         self.write("</ol>\n</section>\n");
@@ -1500,42 +1665,46 @@ fn code_language(info: &str) -> &str {
     word.get(..end).unwrap_or_default()
 }
 
+/// Bytes [`push_href_escaped`] copies as they are: the URL-safe ASCII set.
+const URL_SAFE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] = matches!(
+            byte as u8,
+            b'!' | b'#' | b'$' | b'%' | b'('..=b';' | b'=' | b'?'..=b'Z' | b'_' | b'a'..=b'z' | b'~'
+        );
+        byte += 1;
+    }
+    table
+};
+
 /// Appends a URL for a double-quoted attribute: `&` and `'` as entities,
 /// anything else outside the URL-safe ASCII set percent-encoded (as CommonMark renderers do).
 fn push_href_escaped(out: &mut String, url: &str) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    for &byte in url.as_bytes() {
+    let hex = |nibble: u8| char::from(HEX.get(usize::from(nibble)).copied().unwrap_or(b'0'));
+    // Runs of safe bytes are copied whole: most URLs are one such run.
+    // A run holds only ASCII and follows a replaced byte or the start, so it begins and
+    // ends on character boundaries (the bytes of a wider character are all replaced).
+    let mut start = 0;
+    for (i, &byte) in url.as_bytes().iter().enumerate() {
+        if URL_SAFE[usize::from(byte)] {
+            continue;
+        }
+        out.push_str(url.get(start..i).unwrap_or_default());
+        start = i + 1;
         match byte {
             b'&' => out.push_str("&amp;"),
             b'\'' => out.push_str("&#39;"),
-            b'!'
-            | b'#'
-            | b'$'
-            | b'%'
-            | b'('..=b';'
-            | b'='
-            | b'?'..=b'Z'
-            | b'_'
-            | b'a'..=b'z'
-            | b'~' => out.push(char::from(byte)),
             _ => {
-                let hex =
-                    |nibble: u8| char::from(HEX.get(usize::from(nibble)).copied().unwrap_or(b'0'));
                 out.push('%');
                 out.push(hex(byte >> 4));
                 out.push(hex(byte & 0xF));
             }
         }
     }
-}
-
-/// Appends ` name="value"` for a URL value.
-fn push_attribute(out: &mut String, name: &str, value: &str) {
-    out.push(' ');
-    out.push_str(name);
-    out.push_str("=\"");
-    push_href_escaped(out, value);
-    out.push('"');
+    out.push_str(url.get(start..).unwrap_or_default());
 }
 
 /// The writer's headings one level down (`h6` stays), in the trusted runs only: there
@@ -1652,7 +1821,7 @@ fn render_news(body: &NewsBody) -> RenderedBody {
 #[cfg(test)]
 mod tests {
     use super::{
-        heading_slug, render_markdown, render_news, BodyOptions, SegmentKind, MAX_NESTING,
+        heading_slug, render_markdown, render_news, BodyOptions, Dialect, SegmentKind, MAX_NESTING,
     };
     use crate::article::{NewsBlock, NewsBody};
 
@@ -1986,6 +2155,55 @@ mod tests {
     }
 
     #[test]
+    fn the_title_heading_is_read_from_events_as_from_its_source() {
+        let cases = [
+            ("# The title\n\nText.\n", "The title"),
+            ("# The  *title*\n\nText.\n", " The title "),
+            ("# The `title`\n", "The title"),
+            ("The\ntitle\n===\n", "The title"),
+            ("# The title\n", "The  title"),
+            ("# \"Quoted\" title\n", "\u{201C}Quoted\u{201D} title"),
+            ("#\n\nText.\n", ""),
+            ("## The title\n", "The title"),
+            ("Text first.\n\n# The title\n", "The title"),
+            // Context-dependent: the heading's own source reads `[The title][t]`.
+            (
+                "# [The title][t]\n\n[t]: https://example.com\n",
+                "The title",
+            ),
+            ("# [The title](https://example.com)\n", "The title"),
+            ("# The title[^1]\n\n[^1]: Note.\n", "The title"),
+            ("# ![The title](x.png)\n", "The title"),
+        ];
+        for (text, title) in cases {
+            for dialect in [Dialect::Folio, Dialect::CommonMark] {
+                let options = BodyOptions {
+                    dialect,
+                    ..BodyOptions::default()
+                };
+                let rendered = super::render_titled_markdown(text, title, &options);
+                let untitled = render_markdown(text, &options);
+                let dropped = rendered.html != untitled.html;
+                assert_eq!(
+                    dropped,
+                    super::heading_source_is_title(text, title, dialect),
+                    "{text:?} titled {title:?} in {dialect:?}"
+                );
+            }
+        }
+        let dropped = |text: &str, title: &str| {
+            super::render_titled_markdown(text, title, &BodyOptions::default())
+                .headings
+                .is_empty()
+        };
+        assert!(dropped("# The  *title*\n", "The title"));
+        assert!(!dropped(
+            "# [The title][t]\n\n[t]: https://example.com\n",
+            "The title"
+        ));
+    }
+
+    #[test]
     fn footnote_ids_and_routes_are_written_as_before() {
         let mut out = String::new();
         for number in [0, 7, 10, 1234, usize::MAX] {
@@ -2007,7 +2225,15 @@ mod tests {
             ] {
                 let target = format!("#{id}");
                 let expected = writer.anchor(&target).unwrap_or(target);
-                assert_eq!(writer.footnote_href(kind, number, nth), expected);
+                let mut href = String::new();
+                super::push_footnote_href(
+                    &mut href,
+                    writer.route_prefix.as_deref(),
+                    kind,
+                    number,
+                    nth,
+                );
+                assert_eq!(href, expected);
             }
         }
     }

@@ -58,29 +58,37 @@ fn judged_in_full(raw: &str) -> bool {
 
 /// True for absolute http(s) URLs and protocol-relative ones: links that leave the site.
 pub fn is_external(url: &str) -> bool {
-    // Only the first six characters of the cleaned URL decide, so only they are cleaned.
-    let head: String = url
-        .chars()
-        .filter(|&c| !(c <= ' ' || c == '\u{7F}'))
-        .take(6)
+    // Only the first six characters of the cleaned URL decide, so only they are cleaned,
+    // into a buffer on the stack: the writer asks this of every link.
+    // Bytes stand for characters here: the prefixes are ASCII, and a byte of a wider
+    // character (0x80 and up) matches none of them, as the character would not.
+    let mut head = [0u8; 6];
+    let mut len = 0;
+    for byte in url.bytes().filter(|&b| !(b <= b' ' || b == 0x7F)) {
+        let Some(slot) = head.get_mut(len) else {
+            break;
+        };
         // Browsers read a backslash as a slash in http(s) URLs, so `\\host` is `//host`.
-        .map(|c| {
-            if c == '\\' {
-                '/'
-            } else {
-                c.to_ascii_lowercase()
-            }
-        })
-        .collect();
-    head.starts_with("http:") || head.starts_with("https:") || head.starts_with("//")
+        *slot = if byte == b'\\' {
+            b'/'
+        } else {
+            byte.to_ascii_lowercase()
+        };
+        len += 1;
+    }
+    let head = head.get(..len).unwrap_or_default();
+    head.starts_with(b"http:") || head.starts_with(b"https:") || head.starts_with(b"//")
 }
 
 /// The scheme of a URL as written, or `None` for a scheme-less (relative) URL.
 /// A colon before any `/`, `?` or `#` makes what precedes it a scheme, even
 /// when that would not be a valid scheme name (`a b:c`): such URLs are refused.
 fn scheme(url: &str) -> Option<&str> {
-    let end = url.find([':', '/', '?', '#'])?;
-    if url.get(end..end + 1) != Some(":") {
+    // A byte search: every link's URL is judged, and the four characters are ASCII.
+    let end = url
+        .bytes()
+        .position(|byte| matches!(byte, b':' | b'/' | b'?' | b'#'))?;
+    if url.as_bytes().get(end) != Some(&b':') {
         return None;
     }
     url.get(..end)
