@@ -673,19 +673,6 @@ fn split_varints(bytes: &[u8], count: u32) -> (&[u8], &[u8]) {
     bytes.split_at(end.min(bytes.len()))
 }
 
-#[inline]
-pub(super) fn write_varint(out: &mut Vec<u8>, mut value: u32) {
-    if value < 0x80 {
-        out.push(value as u8);
-        return;
-    }
-    while value >= 0x80 {
-        out.push((value as u8) | 0x80);
-        value >>= 7;
-    }
-    out.push(value as u8);
-}
-
 /// [`read_varint`], with the one-byte case (most gaps and counts) inline.
 #[inline(always)]
 fn read_short_varint(bytes: &mut &[u8]) -> u32 {
@@ -838,9 +825,8 @@ const SLOT_MIX: u64 = 0x9E37_79B9_7F4A_7C15;
 struct Current {
     /// Number + 1 of the document these figures are of (0 before the first).
     doc: u32,
-    /// The term's first and last occurrences in the document, in `IndexBuilder::occurrences`.
-    first: u32,
-    last: u32,
+    /// The term's last position in the document, from which the next one is a gap.
+    last_position: u32,
     /// Frequencies in the document (saturating: past 65,535 a word's weight no longer changes).
     frequencies: [u16; FIELD_COUNT],
     /// One bit per field whose frequency is not 0.
@@ -867,14 +853,14 @@ struct TermData {
 /// (zero-filled) and only the first `len` bytes are in use, so that writing a byte is a
 /// store and never a call (the wasm build, optimised for size, does not inline `Vec::push`).
 #[derive(Default)]
-struct ByteBuffer {
+pub(super) struct ByteBuffer {
     bytes: Vec<u8>,
     len: usize,
 }
 
 impl ByteBuffer {
     #[inline(always)]
-    fn push(&mut self, byte: u8) {
+    pub(super) fn push(&mut self, byte: u8) {
         match self.bytes.get_mut(self.len) {
             Some(slot) => *slot = byte,
             None => self.grow_and_push(byte),
@@ -899,7 +885,7 @@ impl ByteBuffer {
 
     /// Appends `value` as a varint.
     #[inline(always)]
-    fn push_varint(&mut self, mut value: u32) {
+    pub(super) fn push_varint(&mut self, mut value: u32) {
         while value >= 0x80 {
             self.push((value as u8) | 0x80);
             value >>= 7;
@@ -907,26 +893,23 @@ impl ByteBuffer {
         self.push(value as u8);
     }
 
-    fn as_slice(&self) -> &[u8] {
+    pub(super) fn len(&self) -> usize {
+        self.len
+    }
+
+    pub(super) fn as_slice(&self) -> &[u8] {
         self.bytes.get(..self.len).unwrap_or_default()
     }
-}
-
-/// One token of the current document: its position, and the next occurrence of the same
-/// term in the document (an index in `IndexBuilder::occurrences`; `u32::MAX` for none).
-#[derive(Clone, Copy)]
-struct Occurrence {
-    position: u32,
-    next: u32,
 }
 
 /// Collects documents one at a time, then freezes into an [`InvertedIndex`].
 ///
 /// Terms get ids in order of first sight through an open-addressing table over one text arena:
 /// no allocation per term, and no text comparison on finding a term of up to eight bytes.
-/// A token only finds its term and notes its position in the document's list of occurrences,
-/// linked term by term; the postings and positions are encoded once per term at the end of
-/// the document.
+/// A token finds its term, counts itself in the term's figures for the document and writes its
+/// position (the gap from the term's previous one in the document) straight into the term's
+/// positions, which need nothing else; the postings are encoded once per term at the end of
+/// the document, when its frequencies are known.
 #[derive(Default)]
 pub struct IndexBuilder {
     /// Length a power of two, at most half full.
@@ -937,12 +920,8 @@ pub struct IndexBuilder {
     /// End of each term in `arena`, by id.
     ends: Vec<u32>,
     terms: Vec<TermData>,
-    /// The current document's tokens; only the first `occurrence_count` are in use
-    /// (the vector keeps its length so that a token writes in place).
-    occurrences: Vec<Occurrence>,
-    occurrence_count: u32,
     /// Terms seen in the current document: the first `touched_count` (the vector keeps its
-    /// length, as `occurrences` does).
+    /// length, so that a token writes in place).
     touched: Vec<u32>,
     touched_count: u32,
     current_doc: DocNumber,
@@ -991,13 +970,11 @@ impl IndexBuilder {
     /// The id of `term`, and whether it is new (then it is added).
     #[inline(always)]
     fn intern(&mut self, term: &str) -> (u32, bool) {
-        if self.ends.len() * 2 >= self.table.len() {
-            self.grow();
-        }
         let bytes = term.as_bytes();
         let len = bytes.len() as u32;
         let key = term_key(bytes);
-        let mask = self.table.len() - 1;
+        // An empty table (before the first term) finds nothing: the new term makes it grow.
+        let mask = self.table.len().wrapping_sub(1);
         let mut slot = (key.wrapping_mul(SLOT_MIX) >> self.shift) as usize & mask;
         while let Some(entry) = self.table.get(slot) {
             if entry.id == 0 {
@@ -1022,6 +999,10 @@ impl IndexBuilder {
         self.arena.push_str(term);
         self.ends.push(self.arena.len() as u32);
         self.terms.push(TermData::default());
+        // Checked only here, where a term is added, rather than for every token.
+        if self.ends.len() * 2 >= self.table.len() {
+            self.grow();
+        }
         (id, true)
     }
 
@@ -1054,24 +1035,15 @@ impl IndexBuilder {
     pub fn add(&mut self, term: &str, field: Field, position: u32) -> bool {
         let (id, new) = self.intern(term);
         let doc = self.current_doc + 1;
-        let index = self.occurrence_count;
-        let occurrence = Occurrence {
-            position,
-            next: u32::MAX,
-        };
-        match self.occurrences.get_mut(index as usize) {
-            Some(slot) => *slot = occurrence,
-            None => self.occurrences.push(occurrence),
-        }
-        self.occurrence_count += 1;
-        let Some(TermData { current, .. }) = self.terms.get_mut(id as usize) else {
+        let Some(term) = self.terms.get_mut(id as usize) else {
             return new;
         };
-        if current.doc != doc {
+        let current = &mut term.current;
+        // The first position in a document is written whole (a gap from 0), as the reader expects.
+        let gap = if current.doc != doc {
             *current = Current {
                 doc,
-                first: index,
-                last: index,
+                last_position: position,
                 frequencies: [0; FIELD_COUNT],
                 fields: 0,
             };
@@ -1080,16 +1052,17 @@ impl IndexBuilder {
                 None => self.touched.push(id),
             }
             self.touched_count += 1;
+            position
         } else {
-            if let Some(previous) = self.occurrences.get_mut(current.last as usize) {
-                previous.next = index;
-            }
-            current.last = index;
-        }
+            let gap = position.saturating_sub(current.last_position);
+            current.last_position = position;
+            gap
+        };
         if let Some(frequency) = current.frequencies.get_mut(field as usize) {
             *frequency = frequency.saturating_add(1);
         }
         current.fields |= 1 << field as u8;
+        term.positions.push_varint(gap);
         new
     }
 
@@ -1104,7 +1077,7 @@ impl IndexBuilder {
         }
     }
 
-    /// Writes the postings and positions of the current document's terms.
+    /// Writes the postings of the current document's terms (their positions are written already).
     fn finish_document(&mut self) {
         if !self.in_document {
             return;
@@ -1138,18 +1111,8 @@ impl IndexBuilder {
                 fields &= fields - 1;
             }
             term.document_frequency += 1;
-
-            let mut last_position = 0;
-            let mut next = current.first;
-            while let Some(occurrence) = self.occurrences.get(next as usize) {
-                term.positions
-                    .push_varint(occurrence.position.saturating_sub(last_position));
-                last_position = occurrence.position;
-                next = occurrence.next;
-            }
         }
         self.touched_count = 0;
-        self.occurrence_count = 0;
         self.in_document = false;
     }
 
