@@ -762,33 +762,55 @@ fn hash_str(text: &str) -> u64 {
 /// A slot of the builder's term table.
 #[derive(Clone, Copy, Default)]
 struct Slot {
-    /// The term's key ([`term_key`]): a term of up to eight bytes is its own key, so
-    /// finding one compares two numbers and never the text.
-    key: u64,
+    /// The term's key ([`term_key`]): a term of up to sixteen bytes is its own key, so
+    /// finding one compares numbers and never the text.
+    key: TermKey,
     /// The term's length in bytes.
     len: u32,
     /// Term id + 1; 0 for an empty slot.
     id: u32,
 }
 
-/// The key of a term in the builder's table: up to eight bytes, the bytes themselves
-/// (little-endian, zero-padded, so equal keys of equal length are equal terms); a longer
-/// term, its hash (then the text is compared too).
+/// The key of a term in the builder's table: two little-endian words, zero-padded.
+/// A term of up to sixteen bytes is its bytes themselves (so equal keys of equal length are
+/// equal terms); a longer one, its first eight bytes and a hash of the rest (then the text
+/// is compared too).
+#[derive(Clone, Copy, Default, PartialEq)]
+struct TermKey(u64, u64);
+
+impl TermKey {
+    /// Where the term's search starts in a table of `64 - shift` bits.
+    #[inline(always)]
+    fn slot(self, shift: u32) -> usize {
+        ((self.0 ^ self.1.rotate_left(29)).wrapping_mul(SLOT_MIX) >> shift) as usize
+    }
+}
+
+/// Longest term that is its own [`TermKey`].
+const KEYED_LEN: usize = 16;
+
 #[inline(always)]
-fn term_key(bytes: &[u8]) -> u64 {
-    if bytes.len() <= 8 {
-        return short_key(bytes);
+fn term_key(bytes: &[u8]) -> TermKey {
+    let Some((first, rest)) = bytes.split_first_chunk::<8>() else {
+        return TermKey(short_key(bytes), 0);
+    };
+    let first = u64::from_le_bytes(*first);
+    if rest.len() <= 8 {
+        return TermKey(first, short_key(rest));
     }
     // FxHash, eight bytes at a time, then the short key of the rest, and a final mix.
     let mut hash = 0u64;
-    let mut rest = bytes;
+    let mut rest = rest;
     while let Some((&[a, b, c, d, e, f, g, h], tail)) = rest.split_first_chunk::<8>() {
         hash = (hash.rotate_left(5) ^ u64::from_le_bytes([a, b, c, d, e, f, g, h]))
             .wrapping_mul(FX_SEED);
         rest = tail;
     }
     hash = (hash.rotate_left(5) ^ short_key(rest)).wrapping_mul(FX_SEED);
-    (hash ^ (hash >> 31)).wrapping_mul(0x94D0_49BB_1331_11EB) ^ (hash >> 29)
+    TermKey(
+        first,
+        (hash ^ (hash >> 31)).wrapping_mul(0x94D0_49BB_1331_11EB) ^ (hash >> 29),
+    )
 }
 
 /// Up to eight bytes as one little-endian word, zero-padded.
@@ -905,7 +927,7 @@ impl ByteBuffer {
 /// Collects documents one at a time, then freezes into an [`InvertedIndex`].
 ///
 /// Terms get ids in order of first sight through an open-addressing table over one text arena:
-/// no allocation per term, and no text comparison on finding a term of up to eight bytes.
+/// no allocation per term, and no text comparison on finding a term of up to sixteen bytes.
 /// A token finds its term, counts itself in the term's figures for the document and writes its
 /// position (the gap from the term's previous one in the document) straight into the term's
 /// positions, which need nothing else; the postings are encoded once per term at the end of
@@ -975,14 +997,14 @@ impl IndexBuilder {
         let key = term_key(bytes);
         // An empty table (before the first term) finds nothing: the new term makes it grow.
         let mask = self.table.len().wrapping_sub(1);
-        let mut slot = (key.wrapping_mul(SLOT_MIX) >> self.shift) as usize & mask;
+        let mut slot = key.slot(self.shift) & mask;
         while let Some(entry) = self.table.get(slot) {
             if entry.id == 0 {
                 break;
             }
             if entry.key == key
                 && entry.len == len
-                && (len <= 8 || self.term_bytes(entry.id - 1) == bytes)
+                && (len as usize <= KEYED_LEN || self.term_bytes(entry.id - 1) == bytes)
             {
                 return (entry.id - 1, false);
             }
@@ -1014,7 +1036,7 @@ impl IndexBuilder {
         for id in 0..self.ends.len() as u32 {
             let bytes = self.term_text(id).as_bytes();
             let key = term_key(bytes);
-            let mut slot = (key.wrapping_mul(SLOT_MIX) >> self.shift) as usize & mask;
+            let mut slot = key.slot(self.shift) & mask;
             while table.get(slot).is_some_and(|entry| entry.id != 0) {
                 slot = (slot + 1) & mask;
             }
@@ -1226,8 +1248,9 @@ mod tests {
 
     #[test]
     fn tells_apart_terms_whose_keys_could_meet() {
-        // Short terms are their own keys (zero-padded), long ones are hashed: the table must
-        // never take one term for another, across its growth and at every length around eight.
+        // Terms of up to sixteen bytes are their own keys (zero-padded), longer ones are partly
+        // hashed: the table must never take one term for another, across its growth and at
+        // every length around eight and sixteen.
         let mut terms: Vec<String> = [
             "a",
             "a\0",
@@ -1237,6 +1260,14 @@ mod tests {
             "abcdefgh",
             "abcdefghi",
             "abcdefgh\0",
+            "abcdefghijklmno",
+            "abcdefghijklmnop",
+            "abcdefghijklmnopq",
+            "abcdefghijklmnop\0",
+            "abcdefghijklmno\0",
+            "abcdefghXjklmnop",
+            "abcdefghijklmnopqrstuvwxyz0123",
+            "abcdefghijklmnopqrstuvwxyz0124",
             "é",
             "ée",
         ]
@@ -1245,6 +1276,7 @@ mod tests {
         .collect();
         terms.extend((0..3000).map(|n| format!("w{n}")));
         terms.extend((0..3000).map(|n| format!("a much longer term {n}")));
+        terms.extend((0..3000).map(|n| format!("sixteen {n:08}")));
         let mut builder = IndexBuilder::new();
         let mut new = Vec::new();
         for doc in 0..3 {
