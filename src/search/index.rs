@@ -946,6 +946,8 @@ pub struct IndexBuilder {
     /// length, so that a token writes in place).
     touched: Vec<u32>,
     touched_count: u32,
+    /// A word with capitals in lower case, for [`IndexBuilder::add_ascii_word`].
+    lower: Vec<u8>,
     current_doc: DocNumber,
     in_document: bool,
     /// Per document and field: number of tokens.
@@ -991,8 +993,7 @@ impl IndexBuilder {
 
     /// The id of `term`, and whether it is new (then it is added).
     #[inline(always)]
-    fn intern(&mut self, term: &str) -> (u32, bool) {
-        let bytes = term.as_bytes();
+    fn intern(&mut self, bytes: &[u8]) -> (u32, bool) {
         let len = bytes.len() as u32;
         let key = term_key(bytes);
         // An empty table (before the first term) finds nothing: the new term makes it grow.
@@ -1018,7 +1019,8 @@ impl IndexBuilder {
                 id: id + 1,
             };
         }
-        self.arena.push_str(term);
+        // The bytes of a `str` (or of a word of ASCII letters and digits): the same text.
+        self.arena.push_str(&String::from_utf8_lossy(bytes));
         self.ends.push(self.arena.len() as u32);
         self.terms.push(TermData::default());
         // Checked only here, where a term is added, rather than for every token.
@@ -1055,6 +1057,29 @@ impl IndexBuilder {
     /// within a document); true when the index had not seen `term` before.
     #[inline]
     pub fn add(&mut self, term: &str, field: Field, position: u32) -> bool {
+        self.add_bytes(term.as_bytes(), field, position)
+    }
+
+    /// [`IndexBuilder::add`] of a word of ASCII letters and digits whose term is `word` in
+    /// lower case (`upper` says whether it has capitals), as [`super::tokenize::TokenSink::ascii_word`]
+    /// offers it: no `str` of it is made.
+    #[inline(always)]
+    pub fn add_ascii_word(&mut self, word: &[u8], upper: bool, field: Field, position: u32) {
+        if upper {
+            let mut lower = std::mem::take(&mut self.lower);
+            lower.clear();
+            lower.extend_from_slice(word);
+            lower.make_ascii_lowercase();
+            self.add_bytes(&lower, field, position);
+            self.lower = lower;
+        } else {
+            self.add_bytes(word, field, position);
+        }
+    }
+
+    /// [`IndexBuilder::add`] of the bytes of a term.
+    #[inline(always)]
+    fn add_bytes(&mut self, term: &[u8], field: Field, position: u32) -> bool {
         let (id, new) = self.intern(term);
         let doc = self.current_doc + 1;
         let Some(term) = self.terms.get_mut(id as usize) else {
@@ -1298,6 +1323,34 @@ mod tests {
                 .collect();
             assert_eq!(index.positions_in(id.unwrap_or(u32::MAX), &docs), expected);
         }
+    }
+
+    #[test]
+    fn ascii_words_added_as_bytes_are_their_lower_case_terms() {
+        let words = [
+            "the",
+            "The",
+            "THE",
+            "covid19",
+            "COVID19",
+            "Abcdefghijklmnopq",
+            "x",
+        ];
+        let mut as_bytes = IndexBuilder::new();
+        let mut as_terms = IndexBuilder::new();
+        for doc in 0..3u32 {
+            as_bytes.start_document();
+            as_terms.start_document();
+            for (position, word) in words.iter().enumerate().skip(doc as usize) {
+                let upper = word.bytes().any(|b| b.is_ascii_uppercase());
+                let position = position as u32 * 2;
+                as_bytes.add_ascii_word(word.as_bytes(), upper, Field::Body, position);
+                as_terms.add(&word.to_ascii_lowercase(), Field::Body, position);
+            }
+        }
+        let (as_bytes, as_terms) = (as_bytes.finish(), as_terms.finish());
+        assert!(as_bytes == as_terms);
+        assert_eq!(as_bytes.term_count(), 4);
     }
 
     #[test]
