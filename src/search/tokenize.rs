@@ -13,6 +13,10 @@
 //!   (`北京欢迎你` → `北京`, `京欢`, `欢迎`, `迎你`); a lone character is its own term.
 //!
 //! Nothing is dropped as a stop word: every word is searchable.
+//!
+//! [`scan`] gives the tokens to a [`TokenSink`]; a sink may take plain ASCII words as bytes
+//! before they are made [`TokenRef`]s (the index builder does, for speed), and must then see
+//! the same terms and positions. [`for_each_token`] and [`for_each_token_while`] take a closure.
 
 use super::fold::{is_combining_mark, push_folded};
 use crate::article::text::is_cjk;
