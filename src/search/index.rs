@@ -842,10 +842,11 @@ fn short_key(bytes: &[u8]) -> u64 {
 /// Multiplier of the table's multiplicative hashing: the table indexes by the product's top bits.
 const SLOT_MIX: u64 = 0x9E37_79B9_7F4A_7C15;
 
-/// A term's state in the current document.
+/// A term's state in its latest document.
 #[derive(Clone, Copy, Default)]
 struct Current {
-    /// Number + 1 of the document these figures are of (0 before the first).
+    /// Number + 1 of the document these figures are of (0 before the first, and once its
+    /// posting is written).
     doc: u32,
     /// The term's last position in the document, from which the next one is a gap.
     last_position: u32,
@@ -857,8 +858,9 @@ struct Current {
 
 /// What the builder keeps of a term.
 ///
-/// All in one place, the state of the current document first: every token touches that, and
-/// the end of the document finds the rest beside it, still in the cache.
+/// All in one place, the state of the term's latest document first: every token touches that,
+/// and the term's next document (or the end of the index) writes that document's posting
+/// from it, with the rest beside it, still in the cache.
 #[derive(Default)]
 struct TermData {
     current: Current,
@@ -869,6 +871,37 @@ struct TermData {
     postings: ByteBuffer,
     /// Encoded positions so far.
     positions: ByteBuffer,
+}
+
+impl TermData {
+    /// Writes the posting of the term's latest document (`current`), if it has one not written
+    /// yet (then `current.doc` is its number + 1, and 0 after this).
+    #[inline]
+    fn write_posting(&mut self) {
+        let current = self.current;
+        let Some(doc) = current.doc.checked_sub(1) else {
+            return;
+        };
+        // The first posting stores the document number itself, later ones the gap.
+        let delta = if self.document_frequency == 0 {
+            doc
+        } else {
+            doc.wrapping_sub(self.last_doc)
+        };
+        self.postings.push_varint(delta);
+        self.last_doc = doc;
+        self.postings.push(current.fields);
+        // The set bits only: most terms of a document are in one field.
+        let mut fields = current.fields;
+        while fields != 0 {
+            let field = fields.trailing_zeros() as usize;
+            let count = current.frequencies.get(field).copied().unwrap_or(0);
+            self.postings.push_varint(count as u32);
+            fields &= fields - 1;
+        }
+        self.document_frequency += 1;
+        self.current.doc = 0;
+    }
 }
 
 /// A growing byte buffer written in place: its vector is kept as long as its capacity
@@ -930,8 +963,9 @@ impl ByteBuffer {
 /// no allocation per term, and no text comparison on finding a term of up to sixteen bytes.
 /// A token finds its term, counts itself in the term's figures for the document and writes its
 /// position (the gap from the term's previous one in the document) straight into the term's
-/// positions, which need nothing else; the postings are encoded once per term at the end of
-/// the document, when its frequencies are known.
+/// positions, which need nothing else. A term's posting for a document is written once its
+/// frequencies there are known: by the term's first token in a later document, or by
+/// [`IndexBuilder::finish`]; so nothing walks a document's terms when it ends.
 #[derive(Default)]
 pub struct IndexBuilder {
     /// Length a power of two, at most half full.
@@ -942,14 +976,9 @@ pub struct IndexBuilder {
     /// End of each term in `arena`, by id.
     ends: Vec<u32>,
     terms: Vec<TermData>,
-    /// Terms seen in the current document: the first `touched_count` (the vector keeps its
-    /// length, so that a token writes in place).
-    touched: Vec<u32>,
-    touched_count: u32,
     /// A word with capitals in lower case, for [`IndexBuilder::add_ascii_word`].
     lower: Vec<u8>,
     current_doc: DocNumber,
-    in_document: bool,
     /// Per document and field: number of tokens.
     field_lengths: Vec<u32>,
     document_count: u32,
@@ -962,11 +991,9 @@ impl IndexBuilder {
 
     /// Starts the next document; its number is returned (0, 1, 2…).
     pub fn start_document(&mut self) -> DocNumber {
-        self.finish_document();
         self.current_doc = self.document_count;
         self.document_count += 1;
         self.field_lengths.extend_from_slice(&[0; FIELD_COUNT]);
-        self.in_document = true;
         self.current_doc
     }
 
@@ -1088,23 +1115,21 @@ impl IndexBuilder {
         let current = &mut term.current;
         // The first position in a document is written whole (a gap from 0), as the reader expects.
         let gap = if current.doc != doc {
-            *current = Current {
+            // The term's first token in this document: its previous document is done.
+            term.write_posting();
+            term.current = Current {
                 doc,
                 last_position: position,
                 frequencies: [0; FIELD_COUNT],
                 fields: 0,
             };
-            match self.touched.get_mut(self.touched_count as usize) {
-                Some(slot) => *slot = id,
-                None => self.touched.push(id),
-            }
-            self.touched_count += 1;
             position
         } else {
             let gap = position.saturating_sub(current.last_position);
             current.last_position = position;
             gap
         };
+        let current = &mut term.current;
         if let Some(frequency) = current.frequencies.get_mut(field as usize) {
             *frequency = frequency.saturating_add(1);
         }
@@ -1124,48 +1149,11 @@ impl IndexBuilder {
         }
     }
 
-    /// Writes the postings of the current document's terms (their positions are written already).
-    fn finish_document(&mut self) {
-        if !self.in_document {
-            return;
-        }
-        let doc = self.current_doc;
-        let touched = self
-            .touched
-            .get(..self.touched_count as usize)
-            .unwrap_or_default();
-        for &id in touched {
-            let i = id as usize;
-            let Some(term) = self.terms.get_mut(i) else {
-                continue;
-            };
-            let current = term.current;
-            // The first posting stores the document number itself, later ones the gap.
-            let delta = if term.document_frequency == 0 {
-                doc
-            } else {
-                doc - term.last_doc
-            };
-            term.postings.push_varint(delta);
-            term.last_doc = doc;
-            term.postings.push(current.fields);
-            // The set bits only: most terms of a document are in one field.
-            let mut fields = current.fields;
-            while fields != 0 {
-                let field = fields.trailing_zeros() as usize;
-                let count = current.frequencies.get(field).copied().unwrap_or(0);
-                term.postings.push_varint(count as u32);
-                fields &= fields - 1;
-            }
-            term.document_frequency += 1;
-        }
-        self.touched_count = 0;
-        self.in_document = false;
-    }
-
     /// Freezes the index: sorts the dictionary and packs every buffer.
     pub fn finish(mut self) -> InvertedIndex {
-        self.finish_document();
+        for term in &mut self.terms {
+            term.write_posting();
+        }
         self.table = Vec::new();
         let mut order: Vec<u32> = (0..self.ends.len() as u32).collect();
         sort_ids(&mut order, &|a, b| self.term_text(a).cmp(self.term_text(b)));
