@@ -673,19 +673,6 @@ fn split_varints(bytes: &[u8], count: u32) -> (&[u8], &[u8]) {
     bytes.split_at(end.min(bytes.len()))
 }
 
-#[inline]
-pub(super) fn write_varint(out: &mut Vec<u8>, mut value: u32) {
-    if value < 0x80 {
-        out.push(value as u8);
-        return;
-    }
-    while value >= 0x80 {
-        out.push((value as u8) | 0x80);
-        value >>= 7;
-    }
-    out.push(value as u8);
-}
-
 /// [`read_varint`], with the one-byte case (most gaps and counts) inline.
 #[inline(always)]
 fn read_short_varint(bytes: &mut &[u8]) -> u32 {
@@ -775,33 +762,55 @@ fn hash_str(text: &str) -> u64 {
 /// A slot of the builder's term table.
 #[derive(Clone, Copy, Default)]
 struct Slot {
-    /// The term's key ([`term_key`]): a term of up to eight bytes is its own key, so
-    /// finding one compares two numbers and never the text.
-    key: u64,
+    /// The term's key ([`term_key`]): a term of up to sixteen bytes is its own key, so
+    /// finding one compares numbers and never the text.
+    key: TermKey,
     /// The term's length in bytes.
     len: u32,
     /// Term id + 1; 0 for an empty slot.
     id: u32,
 }
 
-/// The key of a term in the builder's table: up to eight bytes, the bytes themselves
-/// (little-endian, zero-padded, so equal keys of equal length are equal terms); a longer
-/// term, its hash (then the text is compared too).
+/// The key of a term in the builder's table: two little-endian words, zero-padded.
+/// A term of up to sixteen bytes is its bytes themselves (so equal keys of equal length are
+/// equal terms); a longer one, its first eight bytes and a hash of the rest (then the text
+/// is compared too).
+#[derive(Clone, Copy, Default, PartialEq)]
+struct TermKey(u64, u64);
+
+impl TermKey {
+    /// Where the term's search starts in a table of `64 - shift` bits.
+    #[inline(always)]
+    fn slot(self, shift: u32) -> usize {
+        ((self.0 ^ self.1.rotate_left(29)).wrapping_mul(SLOT_MIX) >> shift) as usize
+    }
+}
+
+/// Longest term that is its own [`TermKey`].
+const KEYED_LEN: usize = 16;
+
 #[inline(always)]
-fn term_key(bytes: &[u8]) -> u64 {
-    if bytes.len() <= 8 {
-        return short_key(bytes);
+fn term_key(bytes: &[u8]) -> TermKey {
+    let Some((first, rest)) = bytes.split_first_chunk::<8>() else {
+        return TermKey(short_key(bytes), 0);
+    };
+    let first = u64::from_le_bytes(*first);
+    if rest.len() <= 8 {
+        return TermKey(first, short_key(rest));
     }
     // FxHash, eight bytes at a time, then the short key of the rest, and a final mix.
     let mut hash = 0u64;
-    let mut rest = bytes;
+    let mut rest = rest;
     while let Some((&[a, b, c, d, e, f, g, h], tail)) = rest.split_first_chunk::<8>() {
         hash = (hash.rotate_left(5) ^ u64::from_le_bytes([a, b, c, d, e, f, g, h]))
             .wrapping_mul(FX_SEED);
         rest = tail;
     }
     hash = (hash.rotate_left(5) ^ short_key(rest)).wrapping_mul(FX_SEED);
-    (hash ^ (hash >> 31)).wrapping_mul(0x94D0_49BB_1331_11EB) ^ (hash >> 29)
+    TermKey(
+        first,
+        (hash ^ (hash >> 31)).wrapping_mul(0x94D0_49BB_1331_11EB) ^ (hash >> 29),
+    )
 }
 
 /// Up to eight bytes as one little-endian word, zero-padded.
@@ -833,14 +842,14 @@ fn short_key(bytes: &[u8]) -> u64 {
 /// Multiplier of the table's multiplicative hashing: the table indexes by the product's top bits.
 const SLOT_MIX: u64 = 0x9E37_79B9_7F4A_7C15;
 
-/// A term's state in the current document.
+/// A term's state in its latest document.
 #[derive(Clone, Copy, Default)]
 struct Current {
-    /// Number + 1 of the document these figures are of (0 before the first).
+    /// Number + 1 of the document these figures are of (0 before the first, and once its
+    /// posting is written).
     doc: u32,
-    /// The term's first and last occurrences in the document, in `IndexBuilder::occurrences`.
-    first: u32,
-    last: u32,
+    /// The term's last position in the document, from which the next one is a gap.
+    last_position: u32,
     /// Frequencies in the document (saturating: past 65,535 a word's weight no longer changes).
     frequencies: [u16; FIELD_COUNT],
     /// One bit per field whose frequency is not 0.
@@ -849,8 +858,9 @@ struct Current {
 
 /// What the builder keeps of a term.
 ///
-/// All in one place, the state of the current document first: every token touches that, and
-/// the end of the document finds the rest beside it, still in the cache.
+/// All in one place, the state of the term's latest document first: every token touches that,
+/// and the term's next document (or the end of the index) writes that document's posting
+/// from it, with the rest beside it, still in the cache.
 #[derive(Default)]
 struct TermData {
     current: Current,
@@ -863,18 +873,49 @@ struct TermData {
     positions: ByteBuffer,
 }
 
+impl TermData {
+    /// Writes the posting of the term's latest document (`current`), if it has one not written
+    /// yet (then `current.doc` is its number + 1, and 0 after this).
+    #[inline]
+    fn write_posting(&mut self) {
+        let current = self.current;
+        let Some(doc) = current.doc.checked_sub(1) else {
+            return;
+        };
+        // The first posting stores the document number itself, later ones the gap.
+        let delta = if self.document_frequency == 0 {
+            doc
+        } else {
+            doc.wrapping_sub(self.last_doc)
+        };
+        self.postings.push_varint(delta);
+        self.last_doc = doc;
+        self.postings.push(current.fields);
+        // The set bits only: most terms of a document are in one field.
+        let mut fields = current.fields;
+        while fields != 0 {
+            let field = fields.trailing_zeros() as usize;
+            let count = current.frequencies.get(field).copied().unwrap_or(0);
+            self.postings.push_varint(count as u32);
+            fields &= fields - 1;
+        }
+        self.document_frequency += 1;
+        self.current.doc = 0;
+    }
+}
+
 /// A growing byte buffer written in place: its vector is kept as long as its capacity
 /// (zero-filled) and only the first `len` bytes are in use, so that writing a byte is a
 /// store and never a call (the wasm build, optimised for size, does not inline `Vec::push`).
 #[derive(Default)]
-struct ByteBuffer {
+pub(super) struct ByteBuffer {
     bytes: Vec<u8>,
     len: usize,
 }
 
 impl ByteBuffer {
     #[inline(always)]
-    fn push(&mut self, byte: u8) {
+    pub(super) fn push(&mut self, byte: u8) {
         match self.bytes.get_mut(self.len) {
             Some(slot) => *slot = byte,
             None => self.grow_and_push(byte),
@@ -899,7 +940,7 @@ impl ByteBuffer {
 
     /// Appends `value` as a varint.
     #[inline(always)]
-    fn push_varint(&mut self, mut value: u32) {
+    pub(super) fn push_varint(&mut self, mut value: u32) {
         while value >= 0x80 {
             self.push((value as u8) | 0x80);
             value >>= 7;
@@ -907,26 +948,24 @@ impl ByteBuffer {
         self.push(value as u8);
     }
 
-    fn as_slice(&self) -> &[u8] {
+    pub(super) fn len(&self) -> usize {
+        self.len
+    }
+
+    pub(super) fn as_slice(&self) -> &[u8] {
         self.bytes.get(..self.len).unwrap_or_default()
     }
-}
-
-/// One token of the current document: its position, and the next occurrence of the same
-/// term in the document (an index in `IndexBuilder::occurrences`; `u32::MAX` for none).
-#[derive(Clone, Copy)]
-struct Occurrence {
-    position: u32,
-    next: u32,
 }
 
 /// Collects documents one at a time, then freezes into an [`InvertedIndex`].
 ///
 /// Terms get ids in order of first sight through an open-addressing table over one text arena:
-/// no allocation per term, and no text comparison on finding a term of up to eight bytes.
-/// A token only finds its term and notes its position in the document's list of occurrences,
-/// linked term by term; the postings and positions are encoded once per term at the end of
-/// the document.
+/// no allocation per term, and no text comparison on finding a term of up to sixteen bytes.
+/// A token finds its term, counts itself in the term's figures for the document and writes its
+/// position (the gap from the term's previous one in the document) straight into the term's
+/// positions, which need nothing else. A term's posting for a document is written once its
+/// frequencies there are known: by the term's first token in a later document, or by
+/// [`IndexBuilder::finish`]; so nothing walks a document's terms when it ends.
 #[derive(Default)]
 pub struct IndexBuilder {
     /// Length a power of two, at most half full.
@@ -937,16 +976,9 @@ pub struct IndexBuilder {
     /// End of each term in `arena`, by id.
     ends: Vec<u32>,
     terms: Vec<TermData>,
-    /// The current document's tokens; only the first `occurrence_count` are in use
-    /// (the vector keeps its length so that a token writes in place).
-    occurrences: Vec<Occurrence>,
-    occurrence_count: u32,
-    /// Terms seen in the current document: the first `touched_count` (the vector keeps its
-    /// length, as `occurrences` does).
-    touched: Vec<u32>,
-    touched_count: u32,
+    /// A word with capitals in lower case, for [`IndexBuilder::add_ascii_word`].
+    lower: Vec<u8>,
     current_doc: DocNumber,
-    in_document: bool,
     /// Per document and field: number of tokens.
     field_lengths: Vec<u32>,
     document_count: u32,
@@ -959,11 +991,9 @@ impl IndexBuilder {
 
     /// Starts the next document; its number is returned (0, 1, 2…).
     pub fn start_document(&mut self) -> DocNumber {
-        self.finish_document();
         self.current_doc = self.document_count;
         self.document_count += 1;
         self.field_lengths.extend_from_slice(&[0; FIELD_COUNT]);
-        self.in_document = true;
         self.current_doc
     }
 
@@ -990,22 +1020,19 @@ impl IndexBuilder {
 
     /// The id of `term`, and whether it is new (then it is added).
     #[inline(always)]
-    fn intern(&mut self, term: &str) -> (u32, bool) {
-        if self.ends.len() * 2 >= self.table.len() {
-            self.grow();
-        }
-        let bytes = term.as_bytes();
+    fn intern(&mut self, bytes: &[u8]) -> (u32, bool) {
         let len = bytes.len() as u32;
         let key = term_key(bytes);
-        let mask = self.table.len() - 1;
-        let mut slot = (key.wrapping_mul(SLOT_MIX) >> self.shift) as usize & mask;
+        // An empty table (before the first term) finds nothing: the new term makes it grow.
+        let mask = self.table.len().wrapping_sub(1);
+        let mut slot = key.slot(self.shift) & mask;
         while let Some(entry) = self.table.get(slot) {
             if entry.id == 0 {
                 break;
             }
             if entry.key == key
                 && entry.len == len
-                && (len <= 8 || self.term_bytes(entry.id - 1) == bytes)
+                && (len as usize <= KEYED_LEN || self.term_bytes(entry.id - 1) == bytes)
             {
                 return (entry.id - 1, false);
             }
@@ -1019,9 +1046,14 @@ impl IndexBuilder {
                 id: id + 1,
             };
         }
-        self.arena.push_str(term);
+        // The bytes of a `str` (or of a word of ASCII letters and digits): the same text.
+        self.arena.push_str(&String::from_utf8_lossy(bytes));
         self.ends.push(self.arena.len() as u32);
         self.terms.push(TermData::default());
+        // Checked only here, where a term is added, rather than for every token.
+        if self.ends.len() * 2 >= self.table.len() {
+            self.grow();
+        }
         (id, true)
     }
 
@@ -1033,7 +1065,7 @@ impl IndexBuilder {
         for id in 0..self.ends.len() as u32 {
             let bytes = self.term_text(id).as_bytes();
             let key = term_key(bytes);
-            let mut slot = (key.wrapping_mul(SLOT_MIX) >> self.shift) as usize & mask;
+            let mut slot = key.slot(self.shift) & mask;
             while table.get(slot).is_some_and(|entry| entry.id != 0) {
                 slot = (slot + 1) & mask;
             }
@@ -1052,44 +1084,57 @@ impl IndexBuilder {
     /// within a document); true when the index had not seen `term` before.
     #[inline]
     pub fn add(&mut self, term: &str, field: Field, position: u32) -> bool {
+        self.add_bytes(term.as_bytes(), field, position)
+    }
+
+    /// [`IndexBuilder::add`] of a word of ASCII letters and digits whose term is `word` in
+    /// lower case (`upper` says whether it has capitals), as [`super::tokenize::TokenSink::ascii_word`]
+    /// offers it: no `str` of it is made.
+    #[inline(always)]
+    pub fn add_ascii_word(&mut self, word: &[u8], upper: bool, field: Field, position: u32) {
+        if upper {
+            let mut lower = std::mem::take(&mut self.lower);
+            lower.clear();
+            lower.extend_from_slice(word);
+            lower.make_ascii_lowercase();
+            self.add_bytes(&lower, field, position);
+            self.lower = lower;
+        } else {
+            self.add_bytes(word, field, position);
+        }
+    }
+
+    /// [`IndexBuilder::add`] of the bytes of a term.
+    #[inline(always)]
+    fn add_bytes(&mut self, term: &[u8], field: Field, position: u32) -> bool {
         let (id, new) = self.intern(term);
         let doc = self.current_doc + 1;
-        let index = self.occurrence_count;
-        let occurrence = Occurrence {
-            position,
-            next: u32::MAX,
-        };
-        match self.occurrences.get_mut(index as usize) {
-            Some(slot) => *slot = occurrence,
-            None => self.occurrences.push(occurrence),
-        }
-        self.occurrence_count += 1;
-        let Some(TermData { current, .. }) = self.terms.get_mut(id as usize) else {
+        let Some(term) = self.terms.get_mut(id as usize) else {
             return new;
         };
-        if current.doc != doc {
-            *current = Current {
+        let current = &mut term.current;
+        // The first position in a document is written whole (a gap from 0), as the reader expects.
+        let gap = if current.doc != doc {
+            // The term's first token in this document: its previous document is done.
+            term.write_posting();
+            term.current = Current {
                 doc,
-                first: index,
-                last: index,
+                last_position: position,
                 frequencies: [0; FIELD_COUNT],
                 fields: 0,
             };
-            match self.touched.get_mut(self.touched_count as usize) {
-                Some(slot) => *slot = id,
-                None => self.touched.push(id),
-            }
-            self.touched_count += 1;
+            position
         } else {
-            if let Some(previous) = self.occurrences.get_mut(current.last as usize) {
-                previous.next = index;
-            }
-            current.last = index;
-        }
+            let gap = position.saturating_sub(current.last_position);
+            current.last_position = position;
+            gap
+        };
+        let current = &mut term.current;
         if let Some(frequency) = current.frequencies.get_mut(field as usize) {
             *frequency = frequency.saturating_add(1);
         }
         current.fields |= 1 << field as u8;
+        term.positions.push_varint(gap);
         new
     }
 
@@ -1104,58 +1149,11 @@ impl IndexBuilder {
         }
     }
 
-    /// Writes the postings and positions of the current document's terms.
-    fn finish_document(&mut self) {
-        if !self.in_document {
-            return;
-        }
-        let doc = self.current_doc;
-        let touched = self
-            .touched
-            .get(..self.touched_count as usize)
-            .unwrap_or_default();
-        for &id in touched {
-            let i = id as usize;
-            let Some(term) = self.terms.get_mut(i) else {
-                continue;
-            };
-            let current = term.current;
-            // The first posting stores the document number itself, later ones the gap.
-            let delta = if term.document_frequency == 0 {
-                doc
-            } else {
-                doc - term.last_doc
-            };
-            term.postings.push_varint(delta);
-            term.last_doc = doc;
-            term.postings.push(current.fields);
-            // The set bits only: most terms of a document are in one field.
-            let mut fields = current.fields;
-            while fields != 0 {
-                let field = fields.trailing_zeros() as usize;
-                let count = current.frequencies.get(field).copied().unwrap_or(0);
-                term.postings.push_varint(count as u32);
-                fields &= fields - 1;
-            }
-            term.document_frequency += 1;
-
-            let mut last_position = 0;
-            let mut next = current.first;
-            while let Some(occurrence) = self.occurrences.get(next as usize) {
-                term.positions
-                    .push_varint(occurrence.position.saturating_sub(last_position));
-                last_position = occurrence.position;
-                next = occurrence.next;
-            }
-        }
-        self.touched_count = 0;
-        self.occurrence_count = 0;
-        self.in_document = false;
-    }
-
     /// Freezes the index: sorts the dictionary and packs every buffer.
     pub fn finish(mut self) -> InvertedIndex {
-        self.finish_document();
+        for term in &mut self.terms {
+            term.write_posting();
+        }
         self.table = Vec::new();
         let mut order: Vec<u32> = (0..self.ends.len() as u32).collect();
         sort_ids(&mut order, &|a, b| self.term_text(a).cmp(self.term_text(b)));
@@ -1263,8 +1261,9 @@ mod tests {
 
     #[test]
     fn tells_apart_terms_whose_keys_could_meet() {
-        // Short terms are their own keys (zero-padded), long ones are hashed: the table must
-        // never take one term for another, across its growth and at every length around eight.
+        // Terms of up to sixteen bytes are their own keys (zero-padded), longer ones are partly
+        // hashed: the table must never take one term for another, across its growth and at
+        // every length around eight and sixteen.
         let mut terms: Vec<String> = [
             "a",
             "a\0",
@@ -1274,6 +1273,14 @@ mod tests {
             "abcdefgh",
             "abcdefghi",
             "abcdefgh\0",
+            "abcdefghijklmno",
+            "abcdefghijklmnop",
+            "abcdefghijklmnopq",
+            "abcdefghijklmnop\0",
+            "abcdefghijklmno\0",
+            "abcdefghXjklmnop",
+            "abcdefghijklmnopqrstuvwxyz0123",
+            "abcdefghijklmnopqrstuvwxyz0124",
             "é",
             "ée",
         ]
@@ -1282,6 +1289,7 @@ mod tests {
         .collect();
         terms.extend((0..3000).map(|n| format!("w{n}")));
         terms.extend((0..3000).map(|n| format!("a much longer term {n}")));
+        terms.extend((0..3000).map(|n| format!("sixteen {n:08}")));
         let mut builder = IndexBuilder::new();
         let mut new = Vec::new();
         for doc in 0..3 {
@@ -1303,6 +1311,34 @@ mod tests {
                 .collect();
             assert_eq!(index.positions_in(id.unwrap_or(u32::MAX), &docs), expected);
         }
+    }
+
+    #[test]
+    fn ascii_words_added_as_bytes_are_their_lower_case_terms() {
+        let words = [
+            "the",
+            "The",
+            "THE",
+            "covid19",
+            "COVID19",
+            "Abcdefghijklmnopq",
+            "x",
+        ];
+        let mut as_bytes = IndexBuilder::new();
+        let mut as_terms = IndexBuilder::new();
+        for doc in 0..3u32 {
+            as_bytes.start_document();
+            as_terms.start_document();
+            for (position, word) in words.iter().enumerate().skip(doc as usize) {
+                let upper = word.bytes().any(|b| b.is_ascii_uppercase());
+                let position = position as u32 * 2;
+                as_bytes.add_ascii_word(word.as_bytes(), upper, Field::Body, position);
+                as_terms.add(&word.to_ascii_lowercase(), Field::Body, position);
+            }
+        }
+        let (as_bytes, as_terms) = (as_bytes.finish(), as_terms.finish());
+        assert!(as_bytes == as_terms);
+        assert_eq!(as_bytes.term_count(), 4);
     }
 
     #[test]

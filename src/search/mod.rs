@@ -1360,20 +1360,14 @@ impl SearchIndexBuilder {
         let index = &mut self.index;
         let alphabet = &mut self.alphabet;
         let mut add_text = |text: &str, field: Field, position: &mut u32| {
-            let mut tokens = 0;
-            *position = tokenize::for_each_token(text, *position, |token| {
-                tokens += 1;
-                // A character is first seen in a term seen for the first time: only new
-                // terms are looked at, and the alphabet comes out in the same order.
-                let new = index.add(token.term, field, token.position);
-                if new && !token.term.is_ascii() && token.term.len() < 40 {
-                    for c in token.term.chars() {
-                        if !c.is_ascii() && !text::is_cjk(c) && !alphabet.contains(&c) {
-                            alphabet.push(c);
-                        }
-                    }
-                }
-            }) + POSITION_GAP;
+            let mut sink = FieldTokens {
+                index: &mut *index,
+                alphabet: &mut *alphabet,
+                field,
+                tokens: 0,
+            };
+            *position = tokenize::scan(text, *position, &mut sink) + POSITION_GAP;
+            let tokens = sink.tokens;
             index.add_field_length(field, tokens);
         };
         add_text(&document.title, Field::Title, &mut position);
@@ -1461,6 +1455,40 @@ impl SearchIndexBuilder {
             document_tags: self.document_tags,
             alphabet,
         }
+    }
+}
+
+/// Indexes the tokens of one field of a document.
+struct FieldTokens<'a> {
+    index: &'a mut IndexBuilder,
+    alphabet: &'a mut Vec<char>,
+    field: Field,
+    /// Tokens so far.
+    tokens: u32,
+}
+
+impl tokenize::TokenSink for FieldTokens<'_> {
+    fn token(&mut self, token: tokenize::TokenRef<'_>) -> bool {
+        self.tokens += 1;
+        // A character is first seen in a term seen for the first time: only new
+        // terms are looked at, and the alphabet comes out in the same order.
+        let new = self.index.add(token.term, self.field, token.position);
+        if new && !token.term.is_ascii() && token.term.len() < 40 {
+            for c in token.term.chars() {
+                if !c.is_ascii() && !text::is_cjk(c) && !self.alphabet.contains(&c) {
+                    self.alphabet.push(c);
+                }
+            }
+        }
+        true
+    }
+
+    /// Most words: an ASCII term adds nothing to the alphabet.
+    #[inline(always)]
+    fn ascii_word(&mut self, word: &[u8], upper: bool, position: u32) -> Option<bool> {
+        self.tokens += 1;
+        self.index.add_ascii_word(word, upper, self.field, position);
+        Some(true)
     }
 }
 

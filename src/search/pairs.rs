@@ -15,7 +15,7 @@
 //! its score is still the sum of its words' scores, read from the word index, so results are
 //! the same with or without pairs.
 
-use super::index::{write_varint, Field, InvertedIndex, PositionCursor, Words};
+use super::index::{ByteBuffer, Field, InvertedIndex, PositionCursor, Words};
 use super::store::{Reader, Writer};
 use std::borrow::Cow;
 
@@ -45,8 +45,9 @@ pub struct CommonPairs {
 /// One pair's postings and positions while they are built.
 #[derive(Default)]
 struct PairBuilder {
-    postings: Vec<u8>,
-    positions: Vec<u8>,
+    /// Written in place, as the word index's builder writes its terms' (see [`ByteBuffer`]).
+    postings: ByteBuffer,
+    positions: ByteBuffer,
     documents: u32,
     last_doc: u32,
     /// Occurrences in the current document, and the last one's position.
@@ -109,10 +110,8 @@ impl CommonPairs {
                         touched.push(slot);
                         pair.last_position = 0;
                     }
-                    write_varint(
-                        &mut pair.positions,
-                        position.saturating_sub(pair.last_position),
-                    );
+                    pair.positions
+                        .push_varint(position.saturating_sub(pair.last_position));
                     pair.last_position = position;
                     pair.count += 1;
                 }
@@ -183,9 +182,9 @@ impl CommonPairs {
                 } else {
                     doc.wrapping_sub(pair.last_doc)
                 };
-                write_varint(&mut pair.postings, delta);
+                pair.postings.push_varint(delta);
                 pair.postings.push(1 << Field::Body as u8);
-                write_varint(&mut pair.postings, pair.count);
+                pair.postings.push_varint(pair.count);
                 pair.last_doc = doc;
                 pair.documents += 1;
                 pair.count = 0;
@@ -202,8 +201,8 @@ impl CommonPairs {
             postings_starts.push(postings.len() as u32);
             positions_starts.push(positions.len() as u32);
             document_frequency.push(pair.documents);
-            postings.extend_from_slice(&pair.postings);
-            positions.extend_from_slice(&pair.positions);
+            postings.extend_from_slice(pair.postings.as_slice());
+            positions.extend_from_slice(pair.positions.as_slice());
         }
         postings_starts.push(postings.len() as u32);
         positions_starts.push(positions.len() as u32);

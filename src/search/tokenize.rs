@@ -13,6 +13,10 @@
 //!   (`北京欢迎你` → `北京`, `京欢`, `欢迎`, `迎你`); a lone character is its own term.
 //!
 //! Nothing is dropped as a stop word: every word is searchable.
+//!
+//! [`scan`] gives the tokens to a [`TokenSink`]; a sink may take plain ASCII words as bytes
+//! before they are made [`TokenRef`]s (the index builder does, for speed), and must then see
+//! the same terms and positions. [`for_each_token`] and [`for_each_token_while`] take a closure.
 
 use super::fold::{is_combining_mark, push_folded};
 use crate::article::text::is_cjk;
@@ -85,14 +89,44 @@ pub fn for_each_token_dyn(
 pub fn for_each_token_while(
     text: &str,
     first_position: u32,
-    mut emit: impl FnMut(TokenRef<'_>) -> bool,
+    emit: impl FnMut(TokenRef<'_>) -> bool,
 ) -> u32 {
+    scan(text, first_position, &mut Callback(emit))
+}
+
+/// What receives the tokens of [`scan`].
+pub trait TokenSink {
+    /// One token; false to stop after the current word.
+    fn token(&mut self, token: TokenRef<'_>) -> bool;
+
+    /// A plain word of ASCII letters and digits, `word`, which is one token at `position`
+    /// (its term is `word` in lower case; `upper` says whether it has capitals), offered
+    /// before it is made a [`TokenRef`]: `Some` when the sink took it (false to stop, as
+    /// [`TokenSink::token`]), `None` to be given it as a [`TokenRef`].
+    ///
+    /// The index builder takes most words so, as bytes: it needs neither their offsets nor a
+    /// `str` of them, which in the wasm build costs a call per word.
+    #[inline(always)]
+    fn ascii_word(&mut self, word: &[u8], upper: bool, position: u32) -> Option<bool> {
+        let _ = (word, upper, position);
+        None
+    }
+}
+
+/// A closure as a [`TokenSink`].
+struct Callback<F>(F);
+
+impl<F: FnMut(TokenRef<'_>) -> bool> TokenSink for Callback<F> {
+    #[inline(always)]
+    fn token(&mut self, token: TokenRef<'_>) -> bool {
+        (self.0)(token)
+    }
+}
+
+/// Gives every token of `text` to `sink`, numbering positions from `first_position`, and
+/// stops after the word during which it returned false; returns the position after the last token.
+pub fn scan(text: &str, first_position: u32, sink: &mut impl TokenSink) -> u32 {
     let going = std::cell::Cell::new(true);
-    let mut emit = |token: TokenRef<'_>| {
-        if going.get() && !emit(token) {
-            going.set(false);
-        }
-    };
     let mut scratch = Scratch {
         position: first_position,
         word: 0,
@@ -138,7 +172,17 @@ pub fn for_each_token_while(
                 Some(&next) => next.is_ascii(),
             };
             if simple {
-                scratch.emit_ascii_word(text, i, end, upper, &mut emit);
+                let word = bytes.get(i..end).unwrap_or_default();
+                match sink.ascii_word(word, upper, scratch.position) {
+                    Some(more) => {
+                        going.set(more);
+                        scratch.position += 1;
+                        scratch.word += 1;
+                    }
+                    None => {
+                        scratch.emit_ascii_word(text, i, end, upper, &mut forward(sink, &going))
+                    }
+                }
                 i = end;
                 continue;
             }
@@ -146,17 +190,31 @@ pub fn for_each_token_while(
         let Some(c) = char_at(text, i) else { break };
         if is_cjk(c) {
             let end = cjk_run_end(text, i);
-            scratch.emit_cjk_run(text, i, end, &mut emit);
+            scratch.emit_cjk_run(text, i, end, &mut forward(sink, &going));
             i = end;
         } else if is_word_char(c) {
             let end = word_end(text, i);
-            scratch.emit_word(text, i, end, &mut emit);
+            scratch.emit_word(text, i, end, &mut forward(sink, &going));
             i = end;
         } else {
             i += c.len_utf8();
         }
     }
     scratch.position
+}
+
+/// The tokens of one word, given to `sink` while `going`: after a token it refuses, the
+/// word's other tokens are passed over and `going` turns false.
+#[inline(always)]
+fn forward<'s>(
+    sink: &'s mut impl TokenSink,
+    going: &'s std::cell::Cell<bool>,
+) -> impl FnMut(TokenRef<'_>) + 's {
+    move |token| {
+        if going.get() && !sink.token(token) {
+            going.set(false);
+        }
+    }
 }
 
 /// [`BYTE_CLASS`] bit of the ASCII letters and digits.
@@ -459,7 +517,7 @@ impl Scratch {
 
 #[cfg(test)]
 mod tests {
-    use super::tokenize;
+    use super::{scan, tokenize, TokenRef, TokenSink};
 
     fn terms(text: &str) -> Vec<String> {
         tokenize(text).into_iter().map(|t| t.term).collect()
@@ -474,5 +532,72 @@ mod tests {
         assert_eq!(terms("北京欢迎你"), ["北京", "京欢", "欢迎", "迎你"]);
         assert_eq!(terms("1,000 and 3.5."), ["1000", "and", "3.5"]);
         assert_eq!(terms("'quoted' -dash- end-"), ["quoted", "dash", "end"]);
+    }
+
+    /// Takes plain ASCII words as bytes, as the index builder does, and every other token as
+    /// a [`TokenRef`]; notes (term, position) of each, and stops after `stop_after` tokens.
+    struct BytesSink {
+        seen: Vec<(String, u32)>,
+        stop_after: usize,
+    }
+
+    impl TokenSink for BytesSink {
+        fn token(&mut self, token: TokenRef<'_>) -> bool {
+            self.seen.push((token.term.to_string(), token.position));
+            self.seen.len() < self.stop_after
+        }
+
+        fn ascii_word(&mut self, word: &[u8], upper: bool, position: u32) -> Option<bool> {
+            let term = String::from_utf8_lossy(word).to_string();
+            assert_eq!(
+                upper,
+                term.bytes().any(|b| b.is_ascii_uppercase()),
+                "{term}"
+            );
+            self.seen.push((term.to_ascii_lowercase(), position));
+            Some(self.seen.len() < self.stop_after)
+        }
+    }
+
+    #[test]
+    fn words_taken_as_bytes_are_the_tokens_of_the_text() {
+        let texts = [
+            "The Quick brown fox, 1,000 and 3.5. don't l'été China’s top COVID-19 x-ray",
+            "北京欢迎你 and Zürich's état-major; end- -start 'quoted' HTTP2 a.b 1.x x.1",
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZ longwordwithoutcapitals MixedCase9 o'clock rock'n'roll",
+            "",
+            "   ",
+            "one",
+            "Tail-",
+            "trailing apostrophe' and hyphen-",
+        ];
+        for text in texts {
+            for first in [0, 7] {
+                let mut expected = Vec::new();
+                let end = super::for_each_token(text, first, |token| {
+                    expected.push((token.term.to_string(), token.position))
+                });
+                let mut sink = BytesSink {
+                    seen: Vec::new(),
+                    stop_after: usize::MAX,
+                };
+                assert_eq!(scan(text, first, &mut sink), end, "{text}");
+                assert_eq!(sink.seen, expected, "{text}");
+                // Stopping after each token: the same tokens up to the end of that word.
+                for stop_after in 1..expected.len() {
+                    let mut whole = Vec::new();
+                    super::for_each_token_while(text, first, |token| {
+                        whole.push((token.term.to_string(), token.position));
+                        whole.len() < stop_after
+                    });
+                    let mut sink = BytesSink {
+                        seen: Vec::new(),
+                        stop_after,
+                    };
+                    scan(text, first, &mut sink);
+                    assert_eq!(sink.seen, whole, "{text} / {stop_after}");
+                }
+            }
+        }
     }
 }
