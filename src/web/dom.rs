@@ -94,3 +94,44 @@ impl Drop for EventListener {
             .remove_event_listener_with_callback(self.kind, self.callback.as_ref().unchecked_ref());
     }
 }
+
+/// Work waiting to run in the task right after the next frame: first for the animation
+/// frame, then, set from that frame, for a timer, whose task comes once the frame is
+/// painted. A callback that reads the layout there does not force it ahead of the frame's.
+#[derive(Clone, Copy)]
+pub enum AfterPaint {
+    /// For the animation frame with this handle.
+    Frame(i32),
+    /// For the timer with this handle, set by that frame.
+    Task(i32),
+}
+
+impl AfterPaint {
+    /// Schedules `callback` for the next frame or, with `frame_done` (called from that
+    /// frame), for the task right after it.
+    pub fn schedule(
+        window: &Window,
+        callback: &js_sys::Function,
+        frame_done: bool,
+    ) -> Result<Self, JsValue> {
+        if frame_done {
+            window
+                .set_timeout_with_callback_and_timeout_and_arguments_0(callback, 0)
+                .map(AfterPaint::Task)
+        } else {
+            window
+                .request_animation_frame(callback)
+                .map(AfterPaint::Frame)
+        }
+    }
+
+    /// Cancels the wait, whichever step it is at.
+    pub fn cancel(self, window: &Window) {
+        match self {
+            AfterPaint::Frame(frame) => {
+                let _ = window.cancel_animation_frame(frame);
+            }
+            AfterPaint::Task(timer) => window.clear_timeout_with_handle(timer),
+        }
+    }
+}

@@ -18,7 +18,7 @@ use crate::reading::keys::{self, Action, Context, KeyPress};
 use crate::reading::position::{self, Position, Progress};
 use crate::reading::prefs::{self, Prefs};
 use crate::render::views::{self, Route};
-use crate::web::dom::EventListener;
+use crate::web::dom::{AfterPaint, EventListener};
 use crate::web::trusted_html;
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
@@ -66,17 +66,8 @@ pub struct Reader {
     save_callback: RefCell<Option<Closure<dyn FnMut()>>>,
     /// The progress of an article just opened waits for its first frame, then for the
     /// task after it (see [`Reader::update_progress_after_paint`]).
-    progress_wait: Cell<Option<ProgressWait>>,
+    progress_wait: Cell<Option<AfterPaint>>,
     progress_callback: RefCell<Option<Closure<dyn FnMut()>>>,
-}
-
-/// Where the first measure of an article's progress is in its wait.
-#[derive(Clone, Copy)]
-enum ProgressWait {
-    /// For the animation frame with this handle.
-    Frame(i32),
-    /// For the timer with this handle, set by that frame.
-    Task(i32),
 }
 
 /// What an open article needs while it is read.
@@ -100,12 +91,8 @@ impl Drop for Reader {
         if let Some(timer) = self.save_timer.take() {
             self.window.clear_timeout_with_handle(timer);
         }
-        match self.progress_wait.take() {
-            Some(ProgressWait::Frame(frame)) => {
-                let _ = self.window.cancel_animation_frame(frame);
-            }
-            Some(ProgressWait::Task(timer)) => self.window.clear_timeout_with_handle(timer),
-            None => {}
+        if let Some(wait) = self.progress_wait.take() {
+            wait.cancel(&self.window);
         }
     }
 }
@@ -186,8 +173,8 @@ impl Reader {
             .replace(Some(Closure::<dyn FnMut()>::new(move || {
                 if let Some(reader) = weak.upgrade() {
                     match reader.progress_wait.take() {
-                        Some(ProgressWait::Frame(_)) => reader.update_progress_after_paint(true),
-                        Some(ProgressWait::Task(_)) => reader.update_progress(),
+                        Some(AfterPaint::Frame(_)) => reader.update_progress_after_paint(true),
+                        Some(AfterPaint::Task(_)) => reader.update_progress(),
                         None => {}
                     }
                 }
@@ -412,17 +399,7 @@ impl Reader {
         let Some(callback) = callback.as_ref() else {
             return;
         };
-        let callback = callback.as_ref().unchecked_ref();
-        let wait = if frame_done {
-            self.window
-                .set_timeout_with_callback_and_timeout_and_arguments_0(callback, 0)
-                .map(ProgressWait::Task)
-        } else {
-            self.window
-                .request_animation_frame(callback)
-                .map(ProgressWait::Frame)
-        };
-        match wait {
+        match AfterPaint::schedule(&self.window, callback.as_ref().unchecked_ref(), frame_done) {
             Ok(wait) => self.progress_wait.set(Some(wait)),
             Err(_) => self.update_progress(),
         }

@@ -35,7 +35,7 @@ use crate::render::search_view::{
 use crate::render::views::{self, ReadingMarks, Route};
 use crate::search::{CachedTexts, SearchOptions, SearchResults, TextCache};
 use crate::web::app::catalog;
-use crate::web::dom::EventListener;
+use crate::web::dom::{AfterPaint, EventListener};
 use crate::web::{trusted_html, view};
 use std::cell::{Cell, OnceCell, RefCell};
 use std::rc::{Rc, Weak};
@@ -117,20 +117,11 @@ pub struct SearchUi {
     /// Facets of the latest keystroke's search, waiting for their task.
     pending_facets: RefCell<Option<String>>,
     on_facets: OnceCell<Closure<dyn FnMut()>>,
-    /// Where the facets' task is in its wait, while one is waiting.
-    facets_wait: Cell<Option<FacetsWait>>,
+    /// The facets of a keystroke wait for the frame that shows its results, then for the
+    /// task after that frame: their own task, once the results are painted.
+    facets_wait: Cell<Option<AfterPaint>>,
     /// The idle callback (or, without them, the timer) of the warm-up, while it waits.
     warm_up_handle: Cell<Option<WarmUpHandle>>,
-}
-
-/// The facets of a keystroke wait for the frame that shows its results, then for the
-/// task after that frame: their own task, once the results are painted.
-#[derive(Clone, Copy)]
-enum FacetsWait {
-    /// For the animation frame with this handle.
-    Frame(i32),
-    /// For the timer with this handle, set by that frame.
-    Task(i32),
 }
 
 #[derive(Clone, Copy)]
@@ -142,12 +133,8 @@ enum WarmUpHandle {
 impl Drop for SearchUi {
     fn drop(&mut self) {
         // Their callbacks are closures about to be freed.
-        match self.facets_wait.take() {
-            Some(FacetsWait::Frame(frame)) => {
-                let _ = self.window.cancel_animation_frame(frame);
-            }
-            Some(FacetsWait::Task(timer)) => self.window.clear_timeout_with_handle(timer),
-            None => {}
+        if let Some(wait) = self.facets_wait.take() {
+            wait.cancel(&self.window);
         }
         match self.warm_up_handle.take() {
             Some(WarmUpHandle::Idle(handle)) => self.window.cancel_idle_callback(handle),
@@ -233,8 +220,8 @@ impl SearchUi {
                     if let Some(ui) = weak.upgrade() {
                         match ui.facets_wait.take() {
                             // The results' frame: the facets' task comes after it.
-                            Some(FacetsWait::Frame(_)) => ui.schedule_facets(true),
-                            Some(FacetsWait::Task(_)) => ui.show_pending_facets(),
+                            Some(AfterPaint::Frame(_)) => ui.schedule_facets(true),
+                            Some(AfterPaint::Task(_)) => ui.show_pending_facets(),
                             None => {}
                         }
                     }
@@ -635,17 +622,7 @@ impl SearchUi {
         let Some(task) = self.on_facets.get() else {
             return;
         };
-        let task = task.as_ref().unchecked_ref();
-        let wait = if frame_done {
-            self.window
-                .set_timeout_with_callback_and_timeout_and_arguments_0(task, 0)
-                .map(FacetsWait::Task)
-        } else {
-            self.window
-                .request_animation_frame(task)
-                .map(FacetsWait::Frame)
-        };
-        match wait {
+        match AfterPaint::schedule(&self.window, task.as_ref().unchecked_ref(), frame_done) {
             Ok(wait) => self.facets_wait.set(Some(wait)),
             Err(_) => self.show_pending_facets(),
         }
