@@ -507,8 +507,9 @@ async fn a_long_library_comes_a_screenful_first_then_whole() {
     root.remove();
 }
 
-#[wasm_bindgen_test]
-async fn show_more_appends_to_the_results_on_the_page() {
+/// A fresh library of 300 articles that all match "harbour", mounted at `#/`, with
+/// "harbour" typed and its first page of 20 results shown.
+async fn long_library_searching_harbour() -> (Element, u32, HtmlInputElement) {
     web::init();
     window().location().set_hash("#/").expect("set hash");
     sleep(20).await;
@@ -520,6 +521,12 @@ async fn show_more_appends_to_the_results_on_the_page() {
         wait_until(|| listed(&root).len() == 20).await,
         "a page of results"
     );
+    (root, id, input)
+}
+
+#[wasm_bindgen_test]
+async fn show_more_appends_to_the_results_on_the_page() {
+    let (root, id, _) = long_library_searching_harbour().await;
     assert!(
         status(&root).starts_with("300 articles match"),
         "{}",
@@ -585,14 +592,7 @@ fn item_of(root: &Element, slug: &str) -> Option<Element> {
 
 #[wasm_bindgen_test]
 async fn typing_updates_the_results_in_place() {
-    web::init();
-    window().location().set_hash("#/").expect("set hash");
-    sleep(20).await;
-    let root = fresh_container();
-    let id = app::mount_catalog(&root, long_catalog(300)).expect("mount");
-    let input = search_box(&root);
-    type_into(&input, "harbour").await;
-    assert!(wait_until(|| listed(&root).len() == 20).await);
+    let (root, id, input) = long_library_searching_harbour().await;
     let first = listed(&root);
     let items: Vec<Element> = first
         .iter()
