@@ -11,7 +11,8 @@
 //!   `print` and `open` (replaced here) were never called;
 //! - the page did not navigate, and `<head>` gained nothing;
 //! - nothing dangerous survived in the DOM (forbidden elements, handlers, styles,
-//!   script URLs, `target` without `rel="noopener"`, links out without `noopener noreferrer`,
+//!   script URLs, `target` without `rel="noopener"` or `"noreferrer"`, links out without
+//!   `rel="noreferrer"` (which implies `noopener`),
 //!   the viewer's reserved ids and classes);
 //! - `document.title` is the article's title as text;
 //! - the viewer still works: routing back to `#/` shows the library with both articles.
@@ -444,12 +445,21 @@ fn check_dom(root: &Element, view: &str, problems: &mut Vec<String>) -> Result<(
         if element.local_name() == "a" {
             let rel = element.get_attribute("rel").unwrap_or_default();
             let href = element.get_attribute("href").unwrap_or_default();
-            if element.has_attribute("target") && !rel.contains("noopener") {
-                problems.push(format!("{view}: a target without rel=noopener"));
+            // `noreferrer` implies `noopener` (the HTML Standard's "get an element's
+            // noopener" is true for either keyword), so either one guards a `target`, and a
+            // link out must carry `noreferrer`, which keeps both the referrer and the opener.
+            let has = |keyword: &str| {
+                rel.split_ascii_whitespace()
+                    .any(|token| token.eq_ignore_ascii_case(keyword))
+            };
+            if element.has_attribute("target") && !(has("noopener") || has("noreferrer")) {
+                problems.push(format!(
+                    "{view}: a target without rel=noopener or noreferrer"
+                ));
             }
             let external =
                 href.starts_with("http:") || href.starts_with("https:") || href.starts_with("//");
-            if external && !(rel.contains("noopener") && rel.contains("noreferrer")) {
+            if external && !has("noreferrer") {
                 problems.push(format!("{view}: a link out to {href:?} with rel={rel:?}"));
             }
         }

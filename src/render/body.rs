@@ -39,8 +39,9 @@
 //!   slugs never contain a colon, so they cannot collide with heading ids;
 //! - heading classes and other `{…}` attributes are dropped: an article must
 //!   not borrow the site's styling or behaviour hooks;
-//! - external links get `rel="noopener noreferrer"` but no `target="_blank"`,
-//!   so the back button keeps working and the reader chooses where links open;
+//! - external links get `rel="noreferrer"` ([`policy::EXTERNAL_LINK_REL`], which implies
+//!   `noopener`) but no `target="_blank"`, so the back button keeps working and the reader
+//!   chooses where links open;
 //! - the writer does for its own markup what the viewer once did in the DOM: when the
 //!   body has an `h1` of its own, headings go one level down (the page's one `h1` is the
 //!   title); with [`BodyOptions::route_anchors_for`], in-page links become routes of the
@@ -1364,7 +1365,9 @@ impl<'e, I: Iterator<Item = Event<'e>>> MarkdownWriter<'e, I> {
             self.write_attribute("title", title);
         }
         if self.folio && url::is_external(&href) {
-            self.write(" rel=\"noopener noreferrer\"");
+            self.write(" rel=\"");
+            self.write(policy::EXTERNAL_LINK_REL);
+            self.write("\"");
         }
         self.write(">");
         self.push_open(Open::nesting("</a>"));

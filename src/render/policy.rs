@@ -30,8 +30,19 @@ pub enum ElementAction {
 /// The prefix of the viewer's own ids and classes, which articles may not use.
 pub const RESERVED_PREFIX: &str = "folio-";
 
-/// The `rel` written on every link that leaves the site.
-pub const EXTERNAL_LINK_REL: &str = "noopener noreferrer";
+/// The `rel` written on every link that leaves the site: by the writer on the article's
+/// links, by the views on a publication's link, and by the sanitiser on raw links.
+///
+/// `noreferrer` alone does what `noopener noreferrer` did. The HTML Standard's link type
+/// "noreferrer" (<https://html.spec.whatwg.org/multipage/links.html#link-type-noreferrer>)
+/// says that, for historical reasons, the keyword implies the behaviour of `noopener` on a
+/// hyperlink that opens a new browsing context; its algorithm "get an element's noopener"
+/// is true when the element's link types include `noopener` or `noreferrer`. MDN's page on
+/// `rel=noreferrer` says the same: the browser behaves as if `noopener` were also given.
+/// The shorter value keeps 9 bytes per link out of every page a long article fills.
+/// The page also sends no referrer at all (`<meta name="referrer" content="no-referrer">`
+/// in `www/index.html`, `Referrer-Policy: no-referrer` in the dist headers).
+pub const EXTERNAL_LINK_REL: &str = "noreferrer";
 
 /// Elements kept as they are (apart from their attributes).
 const KEPT_ELEMENTS: &[&str] = &[

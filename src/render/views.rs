@@ -400,7 +400,9 @@ fn http_url(raw: &str) -> Option<String> {
 fn push_external_link(out: &mut String, url: &str, text: &str) {
     out.push_str("<a class=\"publication\" href=\"");
     push_escaped(out, url);
-    out.push_str("\" rel=\"noopener noreferrer\">");
+    out.push_str("\" rel=\"");
+    out.push_str(super::policy::EXTERNAL_LINK_REL);
+    out.push_str("\">");
     push_escaped(out, text);
     out.push_str("</a>");
 }
@@ -597,7 +599,7 @@ mod tests {
         linked.source_url = Some("https://example.com/story?a=1&b=2".to_string());
         let html = article_header(&linked);
         assert!(
-            html.contains("<a class=\"publication\" href=\"https://example.com/story?a=1&amp;b=2\" rel=\"noopener noreferrer\">RT</a>"),
+            html.contains("<a class=\"publication\" href=\"https://example.com/story?a=1&amp;b=2\" rel=\"noreferrer\">RT</a>"),
             "{html}"
         );
         for hostile in [
