@@ -37,6 +37,9 @@
 //!   exist, which Folio's own scripts never read;
 //! - footnote ids are `fn:N` and `fnref:N` (`fnref:N:K` for the K-th reference):
 //!   slugs never contain a colon, so they cannot collide with heading ids;
+//! - footnote references (`<sup><a>`) and back-links (`<a aria-label="Back to reference N">`)
+//!   carry no class: the style sheet finds them by their place (`sup > a`, `.footnotes`),
+//!   and a class is one more attribute for the browser's parser on each of them;
 //! - heading classes and other `{…}` attributes are dropped: an article must
 //!   not borrow the site's styling or behaviour hooks;
 //! - external links get `rel="noreferrer"` ([`policy::EXTERNAL_LINK_REL`], which implies
@@ -1524,7 +1527,7 @@ impl<'e, I: Iterator<Item = Event<'e>>> MarkdownWriter<'e, I> {
                 (number, 1)
             }
         };
-        self.write("<sup class=\"footnote-ref\"><a href=\"");
+        self.write("<sup><a href=\"");
         push_footnote_href(&mut self.out, self.route_prefix.as_deref(), "fn", number, 1);
         self.out.push_str("\" id=\"");
         push_footnote_id(&mut self.out, "fnref", number, nth);
@@ -1665,8 +1668,7 @@ impl<'e, I: Iterator<Item = Event<'e>>> MarkdownWriter<'e, I> {
                     number,
                     nth,
                 );
-                self.out
-                    .push_str("\" class=\"footnote-backref\" aria-label=\"Back to reference ");
+                self.out.push_str("\" aria-label=\"Back to reference ");
                 push_number(&mut self.out, number);
                 if nth > 1 {
                     self.out.push_str(" (");
