@@ -64,7 +64,7 @@
 //! time), and footnote keys, hrefs and back-links are borrowed or written in place.
 
 use super::escape::push_escaped;
-use super::policy::{self, ElementAction};
+use super::policy;
 use super::url;
 use crate::article::markdown::{first_heading_text, parser_for, Dialect};
 use crate::article::{Article, Body, NewsBlock, NewsBody};
@@ -759,14 +759,31 @@ fn tag_name(tail: &str) -> &str {
     tail.get(..len).unwrap_or_default()
 }
 
-/// True when `name` is one of `names` (lower case), in any case.
-fn is_listed(name: &str, names: &[&str]) -> bool {
-    names.iter().any(|listed| listed.eq_ignore_ascii_case(name))
+/// True when `name` is one of `names` (lower case, sorted), in any case.
+fn is_listed(name: &str, names: &[&'static str]) -> bool {
+    listed(name, names).is_some()
+}
+
+/// The entry of `names` (lower case, sorted) that `name` is, in any case: a binary search
+/// for its lower-case spelling, made on the stack. Every raw tag of an article is looked up
+/// in these lists, several times, and a linear scan costs a comparison per entry.
+fn listed(name: &str, names: &[&'static str]) -> Option<&'static str> {
+    let mut lower = [0u8; 16];
+    let bytes = name.as_bytes();
+    let buffer = lower.get_mut(..bytes.len())?;
+    for (to, from) in buffer.iter_mut().zip(bytes) {
+        *to = from.to_ascii_lowercase();
+    }
+    let lower = lower.get(..bytes.len())?;
+    let at = names
+        .binary_search_by(|listed| listed.as_bytes().cmp(lower))
+        .ok()?;
+    names.get(at).copied()
 }
 
 /// True when `html` is exactly `<name>text</name>`: a start tag without attributes, text
 /// holding no `<`, and the matching end tag, for a phrasing element the sanitiser keeps as
-/// it is (policy [`ElementAction::Keep`], no attribute added) and that is not void.
+/// it is (policy [`policy::ElementAction::Keep`], no attribute added) and that is not void.
 ///
 /// The writer may then leave it in its trusted run, as it wrote the text itself, escaped:
 /// parsed there it builds the very element and text node the island's parse and the
@@ -789,13 +806,23 @@ fn is_bare_element(html: &str) -> bool {
     else {
         return false;
     };
-    !name.is_empty()
-        && name.bytes().all(|byte| byte.is_ascii_lowercase())
-        && !text.contains('<')
-        && name != "a"
-        && PHRASING_ELEMENTS.contains(&name)
-        && !VOID_ELEMENTS.contains(&name)
-        && policy::element_action(name, None) == ElementAction::Keep
+    !text.contains('<') && BARE_ELEMENTS.contains(&name)
+}
+
+/// The elements [`is_bare_element`] accepts, in lower case: the phrasing elements but `a`
+/// that are not void, that the sanitiser keeps as they are ([`policy::ElementAction::Keep`]) and
+/// to which it adds no attribute. Listed rather than asked of the policy on every raw tag,
+/// which costs two allocations and two list scans per tag; a test derives the list from
+/// the policy, so the two cannot drift apart.
+const BARE_ELEMENTS: [&str; 24] = [
+    "abbr", "b", "bdi", "bdo", "cite", "code", "del", "dfn", "em", "i", "ins", "kbd", "mark", "q",
+    "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var",
+];
+
+/// True when the sanitiser would keep `name` (lower case) as it is, with no attribute added.
+#[cfg(test)]
+fn policy_keeps_bare(name: &str) -> bool {
+    policy::element_action(name, None) == policy::ElementAction::Keep
         && policy::sanitize_attributes(name, &[]).is_empty()
 }
 
@@ -808,8 +835,8 @@ const VOID_ELEMENTS: [&str; 14] = [
 /// Elements the HTML parser closes by itself when the next block starts, so that
 /// leaving one open does not change what the following blocks nest in.
 const SELF_CLOSING_ELEMENTS: [&str; 15] = [
-    "p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot", "option", "optgroup", "rt",
-    "rp", "colgroup",
+    "colgroup", "dd", "dt", "li", "optgroup", "option", "p", "rp", "rt", "tbody", "td", "tfoot",
+    "th", "thead", "tr",
 ];
 
 /// The raw elements (and comments) left open by an island's raw HTML, roughly as the
@@ -819,8 +846,9 @@ const SELF_CLOSING_ELEMENTS: [&str; 15] = [
 #[derive(Default)]
 struct RawBalance {
     /// Names of the open elements, innermost last; at most [`MAX_NESTING`] are kept
-    /// by name, deeper ones only counted.
-    open: Vec<String>,
+    /// by name, deeper ones only counted. Phrasing elements, most of what articles write,
+    /// are kept as the static names of [`PHRASING_ELEMENTS`], without an allocation.
+    open: Vec<Cow<'static, str>>,
     unnamed: usize,
     in_comment: bool,
 }
@@ -867,13 +895,17 @@ impl RawBalance {
                 let tag_end = tail.find('>').unwrap_or(tail.len());
                 let self_closed = tail.get(..tag_end).is_some_and(|tag| tag.ends_with('/'));
                 if !self_closed {
-                    self.open_element(name.to_ascii_lowercase());
+                    let name = match listed(name, &PHRASING_ELEMENTS) {
+                        Some(listed) => Cow::Borrowed(listed),
+                        None => Cow::Owned(name.to_ascii_lowercase()),
+                    };
+                    self.open_element(name);
                 }
             }
         }
     }
 
-    fn open_element(&mut self, name: String) {
+    fn open_element(&mut self, name: Cow<'static, str>) {
         if self.unnamed > 0 || self.open.len() >= MAX_NESTING {
             self.unnamed = self.unnamed.saturating_add(1);
         } else {
@@ -2347,6 +2379,40 @@ mod tests {
         ] {
             assert_eq!(islands_of(&format!("A {raw} b\n")), [island], "{raw}");
         }
+    }
+
+    #[test]
+    fn element_lists_are_sorted_for_their_binary_search() {
+        for list in [
+            &super::PHRASING_ELEMENTS[..],
+            &super::VOID_ELEMENTS[..],
+            &super::SELF_CLOSING_ELEMENTS[..],
+        ] {
+            assert!(list.windows(2).all(|pair| pair[0] < pair[1]), "{list:?}");
+            for name in list {
+                assert_eq!(super::listed(&name.to_ascii_uppercase(), list), Some(*name));
+            }
+        }
+        assert_eq!(super::listed("kbdx", &super::PHRASING_ELEMENTS), None);
+        assert_eq!(super::listed("", &super::PHRASING_ELEMENTS), None);
+        assert_eq!(
+            super::listed(&"a".repeat(40), &super::PHRASING_ELEMENTS),
+            None
+        );
+    }
+
+    #[test]
+    fn bare_elements_are_the_phrasing_elements_the_policy_keeps_as_they_are() {
+        let derived: Vec<&str> = super::PHRASING_ELEMENTS
+            .iter()
+            .copied()
+            .filter(|name| {
+                *name != "a"
+                    && !super::VOID_ELEMENTS.contains(name)
+                    && super::policy_keeps_bare(name)
+            })
+            .collect();
+        assert_eq!(derived, super::BARE_ELEMENTS);
     }
 
     #[test]
