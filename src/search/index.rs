@@ -291,6 +291,41 @@ impl InvertedIndex {
         end.saturating_sub(start)
     }
 
+    /// Appends every position of term `id` to `out`, document after document, and for each
+    /// of its documents notes in `documents` where its positions are in `out`:
+    /// (document, start, end).
+    pub fn decode_positions(
+        &self,
+        id: u32,
+        out: &mut Vec<u32>,
+        documents: &mut Vec<(DocNumber, usize, usize)>,
+    ) {
+        let start = self.positions_starts.get(id as usize).unwrap_or(0) as usize;
+        let end = self.positions_starts.get(id as usize + 1).unwrap_or(0) as usize;
+        let mut bytes = self.positions.get(start..end).unwrap_or_default();
+        // Each position takes a byte at least: room for them all, written in place.
+        let base = out.len();
+        out.resize(base + bytes.len(), 0);
+        let mut written = base;
+        for posting in self.postings(id) {
+            let first = written;
+            let mut position = 0u32;
+            for _ in 0..posting.total() {
+                let Some(slot) = out.get_mut(written) else {
+                    break;
+                };
+                if bytes.is_empty() {
+                    break;
+                }
+                position = position.wrapping_add(read_short_varint(&mut bytes));
+                *slot = position;
+                written += 1;
+            }
+            documents.push((posting.doc, first, written));
+        }
+        out.truncate(written);
+    }
+
     /// A reader of term `id`'s positions, document after document.
     pub fn position_cursor(&self, id: u32) -> PositionCursor<'_> {
         let start = self.positions_starts.get(id as usize).unwrap_or(0) as usize;
@@ -550,38 +585,6 @@ impl Positions<'_> {
     /// How many positions there are in all (those read included).
     pub fn total(&self) -> u32 {
         self.count
-    }
-
-    /// Appends the positions not read yet to `out`, reading them all: one plain loop.
-    pub fn decode_into(self, out: &mut Vec<u32>) {
-        let start = out.len();
-        // Each position takes a byte at least: a damaged count cannot make room for more.
-        let room = usize::from(self.current.is_some()) + self.bytes.len();
-        out.resize(start + room, 0);
-        let (mut bytes, mut position) = (self.bytes, self.position);
-        let mut written = 0;
-        let mut slots = out.get_mut(start..).unwrap_or_default().iter_mut();
-        if let Some(current) = self.current {
-            if let Some(slot) = slots.next() {
-                *slot = current;
-                written += 1;
-            }
-        }
-        for slot in slots {
-            let Some((&byte, rest)) = bytes.split_first() else {
-                break;
-            };
-            let gap = if byte < 0x80 {
-                bytes = rest;
-                byte as u32
-            } else {
-                read_varint(&mut bytes)
-            };
-            position = position.wrapping_add(gap);
-            *slot = position;
-            written += 1;
-        }
-        out.truncate(start + written);
     }
 
     /// The first position from `wanted` on, without moving past it; the smaller ones are gone.
