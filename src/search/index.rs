@@ -858,37 +858,62 @@ struct TermData {
 /// Writes a term's postings and positions for `group`, its tokens of a batch, in document
 /// and position order (positions never decrease within a document).
 fn write_group(term: &mut TermData, group: &[GroupedToken]) {
-    let mut tokens = group.iter().peekable();
-    while let Some(&first) = tokens.peek() {
-        let doc = first.doc;
-        // Frequencies saturate: past 65,535 a word's weight no longer changes.
-        let mut frequencies = [0u16; FIELD_COUNT];
-        let mut fields = 0u8;
-        // The first position is written whole (a gap from 0), as the reader expects.
-        let mut last = 0u32;
-        while let Some(token) = tokens.next_if(|token| token.doc == doc) {
-            if let Some(frequency) = frequencies.get_mut(token.field as usize) {
-                *frequency = frequency.saturating_add(1);
-            }
-            fields |= 1 << token.field;
-            term.positions
-                .push_varint(token.position.saturating_sub(last));
-            last = token.position;
+    let Some(first) = group.first() else {
+        return;
+    };
+    let mut document = DocumentFigures::new(first.doc);
+    for token in group {
+        if token.doc != document.doc {
+            document.write_posting(term);
+            document = DocumentFigures::new(token.doc);
         }
+        if let Some(frequency) = document.frequencies.get_mut(token.field as usize) {
+            *frequency = frequency.saturating_add(1);
+        }
+        document.fields |= 1 << token.field;
+        term.positions
+            .push_varint(token.position.saturating_sub(document.last_position));
+        document.last_position = token.position;
+    }
+    document.write_posting(term);
+}
+
+/// A term's figures in one document, while its tokens there are written.
+struct DocumentFigures {
+    doc: DocNumber,
+    /// Saturating: past 65,535 a word's weight no longer changes.
+    frequencies: [u16; FIELD_COUNT],
+    fields: u8,
+    /// The first position is written whole (a gap from 0), as the reader expects.
+    last_position: u32,
+}
+
+impl DocumentFigures {
+    fn new(doc: DocNumber) -> DocumentFigures {
+        DocumentFigures {
+            doc,
+            frequencies: [0; FIELD_COUNT],
+            fields: 0,
+            last_position: 0,
+        }
+    }
+
+    /// Writes the term's posting for the document.
+    fn write_posting(&self, term: &mut TermData) {
         // The first posting stores the document number itself, later ones the gap.
         let delta = if term.document_frequency == 0 {
-            doc
+            self.doc
         } else {
-            doc.wrapping_sub(term.last_doc)
+            self.doc.wrapping_sub(term.last_doc)
         };
         term.postings.push_varint(delta);
-        term.last_doc = doc;
-        term.postings.push(fields);
+        term.last_doc = self.doc;
+        term.postings.push(self.fields);
         // The set bits only: most terms of a document are in one field.
-        let mut remaining = fields;
+        let mut remaining = self.fields;
         while remaining != 0 {
             let field = remaining.trailing_zeros() as usize;
-            let count = frequencies.get(field).copied().unwrap_or(0);
+            let count = self.frequencies.get(field).copied().unwrap_or(0);
             term.postings.push_varint(count as u32);
             remaining &= remaining - 1;
         }
@@ -911,6 +936,9 @@ struct GroupedToken {
     position: u32,
     field: u8,
 }
+
+/// Longest word with capitals that [`IndexBuilder::add_ascii_word`] lowers on the stack.
+const SHORT_WORD: usize = 32;
 
 /// Tokens noted before they are grouped by term and written: about 3 MB for the log and as
 /// much for the grouping, so both stay in the cache, and enough that most terms have many
@@ -1163,7 +1191,14 @@ impl IndexBuilder {
     /// offers it: no `str` of it is made.
     #[inline(always)]
     pub fn add_ascii_word(&mut self, word: &[u8], upper: bool, field: Field, position: u32) {
-        if upper {
+        if upper && word.len() <= SHORT_WORD {
+            // Letters and digits only: setting bit 5 lowers a capital and leaves the rest.
+            let mut lower = [0u8; SHORT_WORD];
+            for (slot, &byte) in lower.iter_mut().zip(word) {
+                *slot = byte | 0x20;
+            }
+            self.add_bytes(lower.get(..word.len()).unwrap_or_default(), field, position);
+        } else if upper {
             let mut lower = std::mem::take(&mut self.lower);
             lower.clear();
             lower.extend_from_slice(word);
