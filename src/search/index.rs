@@ -8,6 +8,10 @@
 //! - each term's positions are a separate byte run (varint deltas per document), read only
 //!   for phrase queries, so plain word queries never touch them.
 //!
+//! [`IndexBuilder`] writes those runs without reaching a term's buffers for each token: tokens
+//! are logged in the order they come and written term by term a batch at a time (its docs say
+//! why), so the index bytes are the same as writing each token where it belongs.
+//!
 //! Scoring is BM25F: per-field frequencies are weighted and length-normalised
 //! before the BM25 saturation, so a title match counts for more than a body match.
 //!
@@ -1043,7 +1047,7 @@ impl<T: Copy + Default> Stack<T> {
 /// Terms get ids in order of first sight through an open-addressing table over one text arena:
 /// no allocation per term, and no text comparison on finding a term of up to sixteen bytes.
 /// A token finds its term and is noted, in the order it came, in a log: writing it touches
-/// nothing else. Every [`BATCH_TOKENS`] tokens or so (between documents) and at the end, the
+/// nothing else. Every `BATCH_TOKENS` tokens or so (between documents) and at the end, the
 /// log is grouped by term (a counting sort, stable, so each term's tokens stay in document and
 /// position order), and each term of the batch writes its postings and positions in one run.
 /// The terms' buffers are scattered far apart in memory: reaching one per token (or per term
