@@ -8,6 +8,10 @@
 //! - each term's positions are a separate byte run (varint deltas per document), read only
 //!   for phrase queries, so plain word queries never touch them.
 //!
+//! [`IndexBuilder`] writes those runs without reaching a term's buffers for each token: tokens
+//! are logged in the order they come and written term by term a batch at a time (its docs say
+//! why), so the index bytes are the same as writing each token where it belongs.
+//!
 //! Scoring is BM25F: per-field frequencies are weighted and length-normalised
 //! before the BM25 saturation, so a title match counts for more than a body match.
 //!
@@ -291,6 +295,41 @@ impl InvertedIndex {
         end.saturating_sub(start)
     }
 
+    /// Appends every position of term `id` to `out`, document after document, and for each
+    /// of its documents notes in `documents` where its positions are in `out`:
+    /// (document, start, end).
+    pub fn decode_positions(
+        &self,
+        id: u32,
+        out: &mut Vec<u32>,
+        documents: &mut Vec<(DocNumber, usize, usize)>,
+    ) {
+        let start = self.positions_starts.get(id as usize).unwrap_or(0) as usize;
+        let end = self.positions_starts.get(id as usize + 1).unwrap_or(0) as usize;
+        let mut bytes = self.positions.get(start..end).unwrap_or_default();
+        // Each position takes a byte at least: room for them all, written in place.
+        let base = out.len();
+        out.resize(base + bytes.len(), 0);
+        let mut written = base;
+        for posting in self.postings(id) {
+            let first = written;
+            let mut position = 0u32;
+            for _ in 0..posting.total() {
+                let Some(slot) = out.get_mut(written) else {
+                    break;
+                };
+                if bytes.is_empty() {
+                    break;
+                }
+                position = position.wrapping_add(read_short_varint(&mut bytes));
+                *slot = position;
+                written += 1;
+            }
+            documents.push((posting.doc, first, written));
+        }
+        out.truncate(written);
+    }
+
     /// A reader of term `id`'s positions, document after document.
     pub fn position_cursor(&self, id: u32) -> PositionCursor<'_> {
         let start = self.positions_starts.get(id as usize).unwrap_or(0) as usize;
@@ -552,38 +591,6 @@ impl Positions<'_> {
         self.count
     }
 
-    /// Appends the positions not read yet to `out`, reading them all: one plain loop.
-    pub fn decode_into(self, out: &mut Vec<u32>) {
-        let start = out.len();
-        // Each position takes a byte at least: a damaged count cannot make room for more.
-        let room = usize::from(self.current.is_some()) + self.bytes.len();
-        out.resize(start + room, 0);
-        let (mut bytes, mut position) = (self.bytes, self.position);
-        let mut written = 0;
-        let mut slots = out.get_mut(start..).unwrap_or_default().iter_mut();
-        if let Some(current) = self.current {
-            if let Some(slot) = slots.next() {
-                *slot = current;
-                written += 1;
-            }
-        }
-        for slot in slots {
-            let Some((&byte, rest)) = bytes.split_first() else {
-                break;
-            };
-            let gap = if byte < 0x80 {
-                bytes = rest;
-                byte as u32
-            } else {
-                read_varint(&mut bytes)
-            };
-            position = position.wrapping_add(gap);
-            *slot = position;
-            written += 1;
-        }
-        out.truncate(start + written);
-    }
-
     /// The first position from `wanted` on, without moving past it; the smaller ones are gone.
     ///
     /// Runs of eight one-byte gaps that all end before `wanted` are passed over a word at a
@@ -842,67 +849,105 @@ fn short_key(bytes: &[u8]) -> u64 {
 /// Multiplier of the table's multiplicative hashing: the table indexes by the product's top bits.
 const SLOT_MIX: u64 = 0x9E37_79B9_7F4A_7C15;
 
-/// A term's state in its latest document.
-#[derive(Clone, Copy, Default)]
-struct Current {
-    /// Number + 1 of the document these figures are of (0 before the first, and once its
-    /// posting is written).
-    doc: u32,
-    /// The term's last position in the document, from which the next one is a gap.
-    last_position: u32,
-    /// Frequencies in the document (saturating: past 65,535 a word's weight no longer changes).
-    frequencies: [u16; FIELD_COUNT],
-    /// One bit per field whose frequency is not 0.
-    fields: u8,
-}
-
-/// What the builder keeps of a term.
-///
-/// All in one place, the state of the term's latest document first: every token touches that,
-/// and the term's next document (or the end of the index) writes that document's posting
-/// from it, with the rest beside it, still in the cache.
+/// What the builder keeps of a term: its encoded postings and positions so far.
 #[derive(Default)]
 struct TermData {
-    current: Current,
     /// The last document whose posting was written.
     last_doc: DocNumber,
     document_frequency: u32,
-    /// Encoded postings so far.
     postings: ByteBuffer,
-    /// Encoded positions so far.
     positions: ByteBuffer,
 }
 
-impl TermData {
-    /// Writes the posting of the term's latest document (`current`), if it has one not written
-    /// yet (then `current.doc` is its number + 1, and 0 after this).
-    #[inline]
-    fn write_posting(&mut self) {
-        let current = self.current;
-        let Some(doc) = current.doc.checked_sub(1) else {
-            return;
-        };
-        // The first posting stores the document number itself, later ones the gap.
-        let delta = if self.document_frequency == 0 {
-            doc
-        } else {
-            doc.wrapping_sub(self.last_doc)
-        };
-        self.postings.push_varint(delta);
-        self.last_doc = doc;
-        self.postings.push(current.fields);
-        // The set bits only: most terms of a document are in one field.
-        let mut fields = current.fields;
-        while fields != 0 {
-            let field = fields.trailing_zeros() as usize;
-            let count = current.frequencies.get(field).copied().unwrap_or(0);
-            self.postings.push_varint(count as u32);
-            fields &= fields - 1;
+/// Writes a term's postings and positions for `group`, its tokens of a batch, in document
+/// and position order (positions never decrease within a document).
+fn write_group(term: &mut TermData, group: &[GroupedToken]) {
+    let Some(first) = group.first() else {
+        return;
+    };
+    let mut document = DocumentFigures::new(first.doc);
+    for token in group {
+        if token.doc != document.doc {
+            document.write_posting(term);
+            document = DocumentFigures::new(token.doc);
         }
-        self.document_frequency += 1;
-        self.current.doc = 0;
+        if let Some(frequency) = document.frequencies.get_mut(token.field as usize) {
+            *frequency = frequency.saturating_add(1);
+        }
+        document.fields |= 1 << token.field;
+        term.positions
+            .push_varint(token.position.saturating_sub(document.last_position));
+        document.last_position = token.position;
+    }
+    document.write_posting(term);
+}
+
+/// A term's figures in one document, while its tokens there are written.
+struct DocumentFigures {
+    doc: DocNumber,
+    /// Saturating: past 65,535 a word's weight no longer changes.
+    frequencies: [u16; FIELD_COUNT],
+    fields: u8,
+    /// The first position is written whole (a gap from 0), as the reader expects.
+    last_position: u32,
+}
+
+impl DocumentFigures {
+    fn new(doc: DocNumber) -> DocumentFigures {
+        DocumentFigures {
+            doc,
+            frequencies: [0; FIELD_COUNT],
+            fields: 0,
+            last_position: 0,
+        }
+    }
+
+    /// Writes the term's posting for the document.
+    fn write_posting(&self, term: &mut TermData) {
+        // The first posting stores the document number itself, later ones the gap.
+        let delta = if term.document_frequency == 0 {
+            self.doc
+        } else {
+            self.doc.wrapping_sub(term.last_doc)
+        };
+        term.postings.push_varint(delta);
+        term.last_doc = self.doc;
+        term.postings.push(self.fields);
+        // The set bits only: most terms of a document are in one field.
+        let mut remaining = self.fields;
+        while remaining != 0 {
+            let field = remaining.trailing_zeros() as usize;
+            let count = self.frequencies.get(field).copied().unwrap_or(0);
+            term.postings.push_varint(count as u32);
+            remaining &= remaining - 1;
+        }
+        term.document_frequency += 1;
     }
 }
+
+/// One token, as the builder notes it while reading.
+#[derive(Clone, Copy, Default)]
+struct LoggedToken {
+    term: u32,
+    position: u32,
+    field: u8,
+}
+
+/// One token once the tokens are grouped by term (the term is the group's).
+#[derive(Clone, Copy, Default)]
+struct GroupedToken {
+    doc: DocNumber,
+    position: u32,
+    field: u8,
+}
+
+/// Longest word with capitals that [`IndexBuilder::add_ascii_word`] lowers on the stack.
+const SHORT_WORD: usize = 32;
+
+/// Tokens noted before they are grouped by term and written: about 3 MB for the log and as
+/// much for the grouping, so both stay in the cache, and enough that most terms have many
+/// tokens in each batch.
+const BATCH_TOKENS: usize = 1 << 18;
 
 /// A growing byte buffer written in place: its vector is kept as long as its capacity
 /// (zero-filled) and only the first `len` bytes are in use, so that writing a byte is a
@@ -957,15 +1002,56 @@ impl ByteBuffer {
     }
 }
 
+/// A list written in place, as [`ByteBuffer`] writes bytes: pushing a token is a store, not a call.
+struct Stack<T> {
+    items: Vec<T>,
+    len: usize,
+}
+
+impl<T> Default for Stack<T> {
+    fn default() -> Self {
+        Stack {
+            items: Vec::new(),
+            len: 0,
+        }
+    }
+}
+
+impl<T: Copy + Default> Stack<T> {
+    #[inline(always)]
+    fn push(&mut self, item: T) {
+        match self.items.get_mut(self.len) {
+            Some(slot) => *slot = item,
+            None => self.grow_and_push(item),
+        }
+        self.len += 1;
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn grow_and_push(&mut self, item: T) {
+        let room = (self.items.len() * 2).max(1024);
+        self.items.resize(room, T::default());
+        if let Some(slot) = self.items.get_mut(self.len) {
+            *slot = item;
+        }
+    }
+
+    fn as_slice(&self) -> &[T] {
+        self.items.get(..self.len).unwrap_or_default()
+    }
+}
+
 /// Collects documents one at a time, then freezes into an [`InvertedIndex`].
 ///
 /// Terms get ids in order of first sight through an open-addressing table over one text arena:
 /// no allocation per term, and no text comparison on finding a term of up to sixteen bytes.
-/// A token finds its term, counts itself in the term's figures for the document and writes its
-/// position (the gap from the term's previous one in the document) straight into the term's
-/// positions, which need nothing else. A term's posting for a document is written once its
-/// frequencies there are known: by the term's first token in a later document, or by
-/// [`IndexBuilder::finish`]; so nothing walks a document's terms when it ends.
+/// A token finds its term and is noted, in the order it came, in a log: writing it touches
+/// nothing else. Every `BATCH_TOKENS` tokens or so (between documents) and at the end, the
+/// log is grouped by term (a counting sort, stable, so each term's tokens stay in document and
+/// position order), and each term of the batch writes its postings and positions in one run.
+/// The terms' buffers are scattered far apart in memory: reaching one per token (or per term
+/// and document) was where most of the time went, waiting for memory, on a large corpus.
 #[derive(Default)]
 pub struct IndexBuilder {
     /// Length a power of two, at most half full.
@@ -976,12 +1062,21 @@ pub struct IndexBuilder {
     /// End of each term in `arena`, by id.
     ends: Vec<u32>,
     terms: Vec<TermData>,
+    /// The tokens of the batch, in the order they came.
+    log: Stack<LoggedToken>,
+    /// Where each document of the batch starts in `log`: (document, index).
+    log_documents: Vec<(DocNumber, usize)>,
+    /// The batch's tokens grouped by term, and where each term's group ends (by id).
+    grouped: Vec<GroupedToken>,
+    group_ends: Vec<u32>,
     /// A word with capitals in lower case, for [`IndexBuilder::add_ascii_word`].
     lower: Vec<u8>,
     current_doc: DocNumber,
     /// Per document and field: number of tokens.
     field_lengths: Vec<u32>,
     document_count: u32,
+    /// Tokens of a batch, when not [`BATCH_TOKENS`] (tests batch a few documents at a time).
+    batch_tokens: usize,
 }
 
 impl IndexBuilder {
@@ -991,6 +1086,14 @@ impl IndexBuilder {
 
     /// Starts the next document; its number is returned (0, 1, 2…).
     pub fn start_document(&mut self) -> DocNumber {
+        let batch_tokens = match self.batch_tokens {
+            0 => BATCH_TOKENS,
+            tokens => tokens,
+        };
+        if self.log.len >= batch_tokens {
+            self.write_batch();
+        }
+        self.log_documents.push((self.document_count, self.log.len));
         self.current_doc = self.document_count;
         self.document_count += 1;
         self.field_lengths.extend_from_slice(&[0; FIELD_COUNT]);
@@ -1092,7 +1195,14 @@ impl IndexBuilder {
     /// offers it: no `str` of it is made.
     #[inline(always)]
     pub fn add_ascii_word(&mut self, word: &[u8], upper: bool, field: Field, position: u32) {
-        if upper {
+        if upper && word.len() <= SHORT_WORD {
+            // Letters and digits only: setting bit 5 lowers a capital and leaves the rest.
+            let mut lower = [0u8; SHORT_WORD];
+            for (slot, &byte) in lower.iter_mut().zip(word) {
+                *slot = byte | 0x20;
+            }
+            self.add_bytes(lower.get(..word.len()).unwrap_or_default(), field, position);
+        } else if upper {
             let mut lower = std::mem::take(&mut self.lower);
             lower.clear();
             lower.extend_from_slice(word);
@@ -1108,34 +1218,68 @@ impl IndexBuilder {
     #[inline(always)]
     fn add_bytes(&mut self, term: &[u8], field: Field, position: u32) -> bool {
         let (id, new) = self.intern(term);
-        let doc = self.current_doc + 1;
-        let Some(term) = self.terms.get_mut(id as usize) else {
-            return new;
-        };
-        let current = &mut term.current;
-        // The first position in a document is written whole (a gap from 0), as the reader expects.
-        let gap = if current.doc != doc {
-            // The term's first token in this document: its previous document is done.
-            term.write_posting();
-            term.current = Current {
-                doc,
-                last_position: position,
-                frequencies: [0; FIELD_COUNT],
-                fields: 0,
-            };
-            position
-        } else {
-            let gap = position.saturating_sub(current.last_position);
-            current.last_position = position;
-            gap
-        };
-        let current = &mut term.current;
-        if let Some(frequency) = current.frequencies.get_mut(field as usize) {
-            *frequency = frequency.saturating_add(1);
-        }
-        current.fields |= 1 << field as u8;
-        term.positions.push_varint(gap);
+        self.log.push(LoggedToken {
+            term: id,
+            position,
+            field: field as u8,
+        });
         new
+    }
+
+    /// Groups the logged tokens by term and writes each term's postings and positions.
+    fn write_batch(&mut self) {
+        let log = self.log.as_slice();
+        // Tokens added before any document belong to the first, as they always have.
+        let first = self
+            .log_documents
+            .first()
+            .map_or(log.len(), |&(_, start)| start);
+        let documents = std::iter::once((0, 0))
+            .filter(|_| first > 0)
+            .chain(self.log_documents.iter().copied());
+        // Each term's group starts where the previous term's ends.
+        let ends = &mut self.group_ends;
+        ends.clear();
+        ends.resize(self.terms.len(), 0);
+        for token in log {
+            if let Some(count) = ends.get_mut(token.term as usize) {
+                *count += 1;
+            }
+        }
+        let mut total = 0u32;
+        for slot in ends.iter_mut() {
+            let count = *slot;
+            *slot = total;
+            total += count;
+        }
+        if self.grouped.len() < log.len() {
+            self.grouped.resize(log.len(), GroupedToken::default());
+        }
+        // Each token to its term's group (then `ends` holds where each group ends).
+        let mut documents = documents.peekable();
+        while let Some((doc, start)) = documents.next() {
+            let end = documents.peek().map_or(log.len(), |&(_, next)| next);
+            for token in log.get(start..end).unwrap_or_default() {
+                if let Some(next) = ends.get_mut(token.term as usize) {
+                    if let Some(slot) = self.grouped.get_mut(*next as usize) {
+                        *slot = GroupedToken {
+                            doc,
+                            position: token.position,
+                            field: token.field,
+                        };
+                    }
+                    *next += 1;
+                }
+            }
+        }
+        let mut start = 0usize;
+        for (term, &end) in self.terms.iter_mut().zip(ends.iter()) {
+            let group = self.grouped.get(start..end as usize).unwrap_or_default();
+            start = end as usize;
+            write_group(term, group);
+        }
+        self.log.len = 0;
+        self.log_documents.clear();
     }
 
     /// Records that the current document's `field` has `tokens` more tokens.
@@ -1151,10 +1295,10 @@ impl IndexBuilder {
 
     /// Freezes the index: sorts the dictionary and packs every buffer.
     pub fn finish(mut self) -> InvertedIndex {
-        for term in &mut self.terms {
-            term.write_posting();
-        }
+        self.write_batch();
         self.table = Vec::new();
+        self.log = Stack::default();
+        self.grouped = Vec::new();
         let mut order: Vec<u32> = (0..self.ends.len() as u32).collect();
         sort_ids(&mut order, &|a, b| self.term_text(a).cmp(self.term_text(b)));
         let count = order.len();
@@ -1257,6 +1401,110 @@ mod tests {
         assert_eq!(index.positions_in(a, &[0]), [(0, vec![0, 21])]);
         assert_eq!(index.prefix_range(""), 0..2);
         assert_eq!(index.prefix_range("b"), 1..2);
+    }
+
+    /// Documents of several fields, with CJK runs, hyphenated words (whose joined form shares
+    /// a position), repeated words and one document of thousands of words.
+    fn batch_documents() -> Vec<Vec<(Field, String)>> {
+        let mut documents = Vec::new();
+        for doc in 0..40 {
+            let mut fields = vec![
+                (Field::Title, format!("Title {doc} of the day")),
+                (Field::Summary, "北京欢迎你 and état-major".to_string()),
+                (Field::Headings, format!("heading {} x-ray", doc % 3)),
+                (Field::Authors, format!("Author{}", doc % 5)),
+                (Field::Tags, "tag".to_string()),
+            ];
+            let mut body = String::new();
+            for word in 0..(doc * 37 % 200) {
+                body.push_str(["the ", "of ", "COVID-19 ", "東京 ", "word ", "éte "][word % 6]);
+                body.push_str(&format!("w{} ", (word * doc) % 50));
+            }
+            if doc == 7 {
+                body.push_str(&"a ".repeat(3000));
+            }
+            fields.push((Field::Body, body));
+            documents.push(fields);
+        }
+        documents
+    }
+
+    /// Builds the index of `documents` as the search index does, a batch every `batch_tokens` tokens.
+    fn build_in_batches(documents: &[Vec<(Field, String)>], batch_tokens: usize) -> InvertedIndex {
+        let mut builder = IndexBuilder {
+            batch_tokens,
+            ..IndexBuilder::default()
+        };
+        for fields in documents {
+            builder.start_document();
+            let mut position = 0;
+            for (field, text) in fields {
+                position = crate::search::tokenize::for_each_token(text, position, |token| {
+                    builder.add(token.term, *field, token.position);
+                }) + POSITION_GAP;
+            }
+        }
+        builder.finish()
+    }
+
+    #[test]
+    fn batches_build_the_index_a_plain_reference_builds() {
+        let documents = batch_documents();
+        // The reference: every term's (document, field) frequencies and positions, in plain maps.
+        type Occurrences = std::collections::BTreeMap<u32, ([u32; FIELD_COUNT], Vec<u32>)>;
+        let mut reference: std::collections::BTreeMap<String, Occurrences> = Default::default();
+        for (doc, fields) in documents.iter().enumerate() {
+            let mut position = 0;
+            for (field, text) in fields {
+                position = crate::search::tokenize::for_each_token(text, position, |token| {
+                    let entry = reference
+                        .entry(token.term.to_string())
+                        .or_default()
+                        .entry(doc as u32)
+                        .or_default();
+                    entry.0[*field as usize] += 1;
+                    entry.1.push(token.position);
+                }) + POSITION_GAP;
+            }
+        }
+        let index = build_in_batches(&documents, 0);
+        assert_eq!(index.term_count(), reference.len());
+        for (id, (term, occurrences)) in reference.iter().enumerate() {
+            assert_eq!(index.term(id as u32), term);
+            assert_eq!(index.term_id(term), Some(id as u32));
+            assert_eq!(
+                index.document_frequency(id as u32),
+                occurrences.len() as u32
+            );
+            let postings: Vec<(u32, [u32; FIELD_COUNT])> = index
+                .postings(id as u32)
+                .map(|posting| (posting.doc, posting.frequencies))
+                .collect();
+            let expected: Vec<(u32, [u32; FIELD_COUNT])> = occurrences
+                .iter()
+                .map(|(&doc, (frequencies, _))| (doc, *frequencies))
+                .collect();
+            assert_eq!(postings, expected, "{term}");
+            let docs: Vec<u32> = occurrences.keys().copied().collect();
+            let positions: Vec<(u32, Vec<u32>)> = occurrences
+                .iter()
+                .map(|(&doc, (_, positions))| (doc, positions.clone()))
+                .collect();
+            assert_eq!(index.positions_in(id as u32, &docs), positions, "{term}");
+        }
+        // However the tokens are batched, the index is the same to the byte.
+        let bytes = |index: &InvertedIndex| {
+            let mut out = Writer::new();
+            index.write(&mut out);
+            out.finish()
+        };
+        let whole = bytes(&index);
+        for batch_tokens in [1, 50, 1000, 100_000] {
+            assert!(
+                bytes(&build_in_batches(&documents, batch_tokens)) == whole,
+                "batches of {batch_tokens} tokens"
+            );
+        }
     }
 
     #[test]

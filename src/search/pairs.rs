@@ -79,11 +79,19 @@ impl CommonPairs {
 
         let words = common.len();
         let mut pairs: Vec<PairBuilder> = (0..words * words).map(|_| Default::default()).collect();
-        let mut cursors: Vec<PositionCursor<'_>> =
-            common.iter().map(|&id| index.position_cursor(id)).collect();
-        // The current document's positions of common words, word after word, and which
-        // word each run of them belongs to: (place in `common`, start, end).
+        // Every common word's positions, decoded once, word after word, in one plain pass each;
+        // per word, its documents with the range of their positions in `all`: (document, start, end).
         let mut all: Vec<u32> = Vec::new();
+        let mut documents: Vec<Vec<(u32, usize, usize)>> = Vec::with_capacity(words);
+        for &id in &common {
+            let mut list = Vec::with_capacity(index.document_frequency(id) as usize);
+            index.decode_positions(id, &mut all, &mut list);
+            documents.push(list);
+        }
+        // Per word, its next document in `documents`.
+        let mut next: Vec<usize> = vec![0; words];
+        // The current document's runs of positions, one per common word it has:
+        // (place in `common`, start, end in `all`).
         let mut runs: Vec<(u8, usize, usize)> = Vec::with_capacity(words);
         // By position: place in `common` + 1 of the word there, 0 for none.
         let mut at: Vec<u8> = Vec::new();
@@ -91,16 +99,13 @@ impl CommonPairs {
         // Pairs of the documents read by sorting: (position, first word, second word).
         let mut sorted: Vec<(u32, u8, u8)> = Vec::new();
         for doc in 0..index.document_count() {
-            all.clear();
             runs.clear();
-            for (word, cursor) in cursors.iter_mut().enumerate() {
-                if cursor.skip_to(doc) != Some(doc) {
-                    continue;
-                }
-                if let Some((_, positions)) = cursor.take() {
-                    let start = all.len();
-                    positions.decode_into(&mut all);
-                    runs.push((word as u8, start, all.len()));
+            for (word, (list, next)) in documents.iter().zip(next.iter_mut()).enumerate() {
+                if let Some(&(in_doc, start, end)) = list.get(*next) {
+                    if in_doc == doc {
+                        runs.push((word as u8, start, end));
+                        *next += 1;
+                    }
                 }
             }
             let mut add = |first: u8, second: u8, position: u32| {
@@ -118,7 +123,11 @@ impl CommonPairs {
             };
             // Each word marks its positions; then each word's positions, in order, look up the
             // word at the next one, so each pair's positions come in order.
-            let last = all.iter().copied().max().unwrap_or(0) as usize;
+            let last = runs
+                .iter()
+                .filter_map(|&(_, start, end)| all.get(start..end)?.iter().copied().max())
+                .max()
+                .unwrap_or(0) as usize;
             // A word at a position already taken (a hyphenated word and its joined form share
             // one), or a document of millions of words: its pairs are found by sorting.
             let mut taken = last >= MAX_MARKED_POSITION;

@@ -189,9 +189,7 @@ pub fn scan(text: &str, first_position: u32, sink: &mut impl TokenSink) -> u32 {
         }
         let Some(c) = char_at(text, i) else { break };
         if is_cjk(c) {
-            let end = cjk_run_end(text, i);
-            scratch.emit_cjk_run(text, i, end, &mut forward(sink, &going));
-            i = end;
+            i = scratch.emit_cjk_run(text, i, sink, &going);
         } else if is_word_char(c) {
             let end = word_end(text, i);
             scratch.emit_word(text, i, end, &mut forward(sink, &going));
@@ -260,17 +258,6 @@ fn is_hyphen(c: char) -> bool {
     matches!(c, '-' | '\u{2010}' | '\u{2011}')
 }
 
-fn cjk_run_end(text: &str, start: usize) -> usize {
-    let mut end = start;
-    while let Some(c) = char_at(text, end) {
-        if !is_cjk(c) {
-            break;
-        }
-        end += c.len_utf8();
-    }
-    end
-}
-
 /// End of the word starting at `start`: word characters, joined by apostrophes and
 /// hyphens between word characters, and by `.` or `,` between digits.
 fn word_end(text: &str, start: usize) -> usize {
@@ -315,41 +302,69 @@ struct Scratch {
 }
 
 impl Scratch {
+    /// Gives the terms of the CJK run starting at `start` to `sink` while `going`:
+    /// overlapping bigrams, or a lone character alone. Returns where the run ends.
+    ///
+    /// One pass over the run's characters, each token handed straight to the sink (a run is
+    /// a word: after a token the sink refuses, the rest are passed over).
     fn emit_cjk_run(
         &mut self,
         text: &str,
         start: usize,
-        end: usize,
-        emit: &mut impl FnMut(TokenRef<'_>),
-    ) {
-        let run = text.get(start..end).unwrap_or_default();
-        let mut chars = run.char_indices().peekable();
+        sink: &mut impl TokenSink,
+        going: &std::cell::Cell<bool>,
+    ) -> usize {
+        let run = text.get(start..).unwrap_or_default();
+        let mut chars = run.char_indices();
+        let Some((_, first)) = chars.next() else {
+            return start + run.len().max(1);
+        };
+        // The previous character's start, and the current one's end.
+        let mut previous = 0;
+        let mut end = first.len_utf8();
         let mut emitted = false;
-        while let Some((offset, c)) = chars.next() {
-            let Some(&(next_offset, next)) = chars.peek() else {
-                if !emitted {
-                    let term_end = offset + c.len_utf8();
-                    self.emit_one(
-                        run.get(offset..term_end).unwrap_or_default(),
-                        start + offset,
-                        start + term_end,
-                        false,
-                        emit,
-                    );
-                }
+        for (offset, c) in chars {
+            if !is_cjk(c) {
                 break;
-            };
-            let term_end = next_offset + next.len_utf8();
-            self.emit_one(
-                run.get(offset..term_end).unwrap_or_default(),
-                start + offset,
-                start + term_end,
-                false,
-                emit,
-            );
+            }
+            let pair_end = offset + c.len_utf8();
+            self.emit_cjk_term(run, start, previous, pair_end, sink, going);
             emitted = true;
+            previous = offset;
+            end = pair_end;
+        }
+        if !emitted {
+            self.emit_cjk_term(run, start, 0, end, sink, going);
         }
         self.word += 1;
+        start + end
+    }
+
+    /// The CJK term `run[from..to]` (the run starts at `start` in the text), while `going`.
+    #[inline(always)]
+    fn emit_cjk_term(
+        &mut self,
+        run: &str,
+        start: usize,
+        from: usize,
+        to: usize,
+        sink: &mut impl TokenSink,
+        going: &std::cell::Cell<bool>,
+    ) {
+        if going.get() {
+            let token = TokenRef {
+                term: run.get(from..to).unwrap_or_default(),
+                start: start + from,
+                end: start + to,
+                position: self.position,
+                word: self.word,
+                joined: false,
+            };
+            if !sink.token(token) {
+                going.set(false);
+            }
+        }
+        self.position += 1;
     }
 
     /// Emits the ASCII word `text[start..end]`; `upper` tells whether it has a capital letter.
@@ -381,25 +396,6 @@ impl Scratch {
         });
         self.position += 1;
         self.word += 1;
-    }
-
-    fn emit_one(
-        &mut self,
-        term: &str,
-        start: usize,
-        end: usize,
-        joined: bool,
-        emit: &mut impl FnMut(TokenRef<'_>),
-    ) {
-        emit(TokenRef {
-            term,
-            start,
-            end,
-            position: self.position,
-            word: self.word,
-            joined,
-        });
-        self.position += 1;
     }
 
     fn emit_word(
