@@ -55,6 +55,23 @@ struct PairBuilder {
     last_position: u32,
 }
 
+/// Notes an occurrence at `position` of the pair in `slot` of `pairs` (its first in the
+/// current document adds it to `touched`). Inlined: it runs for every pair occurrence, and
+/// a call per occurrence was a good part of the pairs' time.
+#[inline(always)]
+fn add_pair(pairs: &mut [PairBuilder], touched: &mut Vec<usize>, slot: usize, position: u32) {
+    if let Some(pair) = pairs.get_mut(slot) {
+        if pair.count == 0 {
+            touched.push(slot);
+            pair.last_position = 0;
+        }
+        pair.positions
+            .push_varint(position.saturating_sub(pair.last_position));
+        pair.last_position = position;
+        pair.count += 1;
+    }
+}
+
 impl CommonPairs {
     /// The pairs of `index`'s common words.
     pub fn build(index: &InvertedIndex) -> CommonPairs {
@@ -108,19 +125,6 @@ impl CommonPairs {
                     }
                 }
             }
-            let mut add = |first: u8, second: u8, position: u32| {
-                let slot = first as usize * words + second as usize;
-                if let Some(pair) = pairs.get_mut(slot) {
-                    if pair.count == 0 {
-                        touched.push(slot);
-                        pair.last_position = 0;
-                    }
-                    pair.positions
-                        .push_varint(position.saturating_sub(pair.last_position));
-                    pair.last_position = position;
-                    pair.count += 1;
-                }
-            };
             // Each word marks its positions; then each word's positions, in order, look up the
             // word at the next one, so each pair's positions come in order.
             let last = runs
@@ -149,7 +153,8 @@ impl CommonPairs {
                     for &position in all.get(start..end).unwrap_or_default() {
                         let next = at.get(position as usize + 1).copied().unwrap_or(0);
                         if let Some(second) = next.checked_sub(1) {
-                            add(first, second, position);
+                            let slot = first as usize * words + second as usize;
+                            add_pair(&mut pairs, &mut touched, slot, position);
                         }
                     }
                 }
@@ -177,7 +182,8 @@ impl CommonPairs {
                     }
                 }
                 for &(position, first, second) in &sorted {
-                    add(first, second, position);
+                    let slot = first as usize * words + second as usize;
+                    add_pair(&mut pairs, &mut touched, slot, position);
                 }
             }
             for &slot in &touched {
