@@ -9,8 +9,9 @@
 //!   for phrase queries, so plain word queries never touch them.
 //!
 //! [`IndexBuilder`] writes those runs without reaching a term's buffers for each token: tokens
-//! are logged in the order they come and written term by term a batch at a time (its docs say
-//! why), so the index bytes are the same as writing each token where it belongs.
+//! are logged in the order they come and written term by term a batch at a time, each batch
+//! into one output buffer, then gathered term by term (its docs say why), so the index bytes
+//! are the same as writing each token where it belongs.
 //!
 //! Scoring is BM25F: per-field frequencies are weighted and length-normalised
 //! before the BM25 saturation, so a title match counts for more than a body match.
@@ -846,40 +847,81 @@ fn short_key(bytes: &[u8]) -> u64 {
     word
 }
 
+/// The [`term_key`] of the ASCII word of letters and digits made of the first `len` bytes
+/// (at most [`KEYED_LEN`]) of `head`, in lower case.
+///
+/// Setting bit 5 of a letter or a digit lowers a capital and leaves the rest, so two words of
+/// memory, or-ed with that bit in every byte and masked to the word's length, are the key.
+#[inline(always)]
+fn ascii_key(head: &[u8; KEYED_LEN], len: usize) -> TermKey {
+    let (first, second) = head.split_at(8);
+    let word = |bytes: &[u8]| u64::from_le_bytes(bytes.try_into().unwrap_or_default());
+    // The low `bytes` bytes of a word: none for 0 (a shift by 64 has no result).
+    let mask = |bytes: usize| u64::MAX.checked_shr(64 - 8 * bytes as u32).unwrap_or(0);
+    const LOWER: u64 = 0x2020_2020_2020_2020;
+    let low = len.min(8);
+    TermKey(
+        (word(first) | LOWER) & mask(low),
+        (word(second) | LOWER) & mask(len.min(KEYED_LEN) - low),
+    )
+}
+
 /// Multiplier of the table's multiplicative hashing: the table indexes by the product's top bits.
 const SLOT_MIX: u64 = 0x9E37_79B9_7F4A_7C15;
 
-/// What the builder keeps of a term: its encoded postings and positions so far.
-#[derive(Default)]
+/// What the builder keeps of a term between batches: what its next posting is written from.
+#[derive(Clone, Copy, Default)]
 struct TermData {
     /// The last document whose posting was written.
     last_doc: DocNumber,
     document_frequency: u32,
+}
+
+/// Where one term's postings and positions of one batch are in the builder's output.
+#[derive(Clone, Copy, Default)]
+struct Run {
+    term: u32,
+    postings_start: u32,
+    postings_end: u32,
+    positions_start: u32,
+    positions_end: u32,
+}
+
+/// The encoded postings and positions of every batch, back to back, each batch's terms
+/// in id order.
+#[derive(Default)]
+struct Output {
     postings: ByteBuffer,
     positions: ByteBuffer,
 }
 
 /// Writes a term's postings and positions for `group`, its tokens of a batch, in document
-/// and position order (positions never decrease within a document).
-fn write_group(term: &mut TermData, group: &[GroupedToken]) {
+/// and position order (positions never decrease within a document), at the end of `out`.
+fn write_group(term: &mut TermData, out: &mut Output, group: &[GroupedToken]) {
     let Some(first) = group.first() else {
         return;
     };
+    // Room for the worst case: a five-byte varint per position; per posting (one at most
+    // per token), a five-byte document gap and the fields' byte, and a five-byte frequency
+    // per field (one at most per token).
+    let mut positions = out.positions.writer(group.len() * 5);
+    let mut postings = out.postings.writer(group.len() * 11);
     let mut document = DocumentFigures::new(first.doc);
     for token in group {
         if token.doc != document.doc {
-            document.write_posting(term);
+            document.write_posting(term, &mut postings);
             document = DocumentFigures::new(token.doc);
         }
         if let Some(frequency) = document.frequencies.get_mut(token.field as usize) {
             *frequency = frequency.saturating_add(1);
         }
         document.fields |= 1 << token.field;
-        term.positions
-            .push_varint(token.position.saturating_sub(document.last_position));
+        positions.push_varint(token.position.saturating_sub(document.last_position));
         document.last_position = token.position;
     }
-    document.write_posting(term);
+    document.write_posting(term, &mut postings);
+    positions.finish();
+    postings.finish();
 }
 
 /// A term's figures in one document, while its tokens there are written.
@@ -902,23 +944,27 @@ impl DocumentFigures {
         }
     }
 
-    /// Writes the term's posting for the document.
-    fn write_posting(&self, term: &mut TermData) {
+    /// Writes the term's posting for the document to `postings`.
+    ///
+    /// Inlined: it runs once per term and document (millions of times for a large corpus),
+    /// and a call costs about as much as the few bytes it writes.
+    #[inline(always)]
+    fn write_posting(&self, term: &mut TermData, postings: &mut ByteWriter<'_>) {
         // The first posting stores the document number itself, later ones the gap.
         let delta = if term.document_frequency == 0 {
             self.doc
         } else {
             self.doc.wrapping_sub(term.last_doc)
         };
-        term.postings.push_varint(delta);
+        postings.push_varint(delta);
         term.last_doc = self.doc;
-        term.postings.push(self.fields);
+        postings.push(self.fields);
         // The set bits only: most terms of a document are in one field.
         let mut remaining = self.fields;
         while remaining != 0 {
             let field = remaining.trailing_zeros() as usize;
             let count = self.frequencies.get(field).copied().unwrap_or(0);
-            term.postings.push_varint(count as u32);
+            postings.push_varint(count as u32);
             remaining &= remaining - 1;
         }
         term.document_frequency += 1;
@@ -971,16 +1017,37 @@ impl ByteBuffer {
     #[cold]
     #[inline(never)]
     fn grow_and_push(&mut self, byte: u8) {
+        self.reserve(1);
+        if let Some(slot) = self.bytes.get_mut(self.len) {
+            *slot = byte;
+        }
+    }
+
+    /// Makes room for `room` more bytes, at least doubling the buffer when it grows.
+    fn reserve(&mut self, room: usize) {
+        let needed = self.len + room;
+        if needed <= self.bytes.len() {
+            return;
+        }
         // A zeroed allocation and one copy, rather than `Vec::resize`, which writes the zeros
         // one at a time in the wasm build.
-        let mut bytes = vec![0; (self.bytes.len() * 2).max(8)];
+        let mut bytes = vec![0; needed.max(self.bytes.len() * 2).max(8)];
         if let (Some(to), Some(from)) = (bytes.get_mut(..self.len), self.bytes.get(..self.len)) {
             to.copy_from_slice(from);
         }
-        if let Some(slot) = bytes.get_mut(self.len) {
-            *slot = byte;
-        }
         self.bytes = bytes;
+    }
+
+    /// A writer of at most `room` more bytes at the end (room is made first), which keeps
+    /// the length in a local while it writes: [`ByteWriter::finish`] sets it.
+    #[inline(always)]
+    fn writer(&mut self, room: usize) -> ByteWriter<'_> {
+        self.reserve(room);
+        ByteWriter {
+            at: self.len,
+            bytes: self.bytes.as_mut_slice(),
+            len: &mut self.len,
+        }
     }
 
     /// Appends `value` as a varint.
@@ -999,6 +1066,41 @@ impl ByteBuffer {
 
     pub(super) fn as_slice(&self) -> &[u8] {
         self.bytes.get(..self.len).unwrap_or_default()
+    }
+}
+
+/// Writes bytes at the end of a [`ByteBuffer`] that made room for them: a byte is a store and
+/// an increment of a local, with no check for room but the bounds check (a byte past the room
+/// made, which the callers' bounds rule out, would be dropped rather than panic).
+struct ByteWriter<'a> {
+    bytes: &'a mut [u8],
+    at: usize,
+    len: &'a mut usize,
+}
+
+impl ByteWriter<'_> {
+    #[inline(always)]
+    fn push(&mut self, byte: u8) {
+        if let Some(slot) = self.bytes.get_mut(self.at) {
+            *slot = byte;
+        }
+        self.at += 1;
+    }
+
+    /// Appends `value` as a varint (at most five bytes).
+    #[inline(always)]
+    fn push_varint(&mut self, mut value: u32) {
+        while value >= 0x80 {
+            self.push((value as u8) | 0x80);
+            value >>= 7;
+        }
+        self.push(value as u8);
+    }
+
+    /// Sets the buffer's length to what was written.
+    #[inline(always)]
+    fn finish(self) {
+        *self.len = self.at.min(self.bytes.len());
     }
 }
 
@@ -1052,6 +1154,12 @@ impl<T: Copy + Default> Stack<T> {
 /// position order), and each term of the batch writes its postings and positions in one run.
 /// The terms' buffers are scattered far apart in memory: reaching one per token (or per term
 /// and document) was where most of the time went, waiting for memory, on a large corpus.
+///
+/// A batch's runs go to the end of one output buffer (postings, and positions), term after
+/// term, and are noted ([`Run`]); [`IndexBuilder::finish`] gathers each term's runs, batch after
+/// batch, into its place. Terms have no buffers of their own: the thousands of small buffers
+/// each grown by doubling (an allocation, a copy and a free every time) cost more than the
+/// gathering copy.
 #[derive(Default)]
 pub struct IndexBuilder {
     /// Length a power of two, at most half full.
@@ -1062,6 +1170,9 @@ pub struct IndexBuilder {
     /// End of each term in `arena`, by id.
     ends: Vec<u32>,
     terms: Vec<TermData>,
+    /// The postings and positions of the batches written so far, and where each term's are.
+    output: Output,
+    runs: Vec<Run>,
     /// The tokens of the batch, in the order they came.
     log: Stack<LoggedToken>,
     /// Where each document of the batch starts in `log`: (document, index).
@@ -1124,8 +1235,18 @@ impl IndexBuilder {
     /// The id of `term`, and whether it is new (then it is added).
     #[inline(always)]
     fn intern(&mut self, bytes: &[u8]) -> (u32, bool) {
-        let len = bytes.len() as u32;
         let key = term_key(bytes);
+        match self.find(key, bytes.len(), bytes) {
+            Ok(id) => (id, false),
+            Err(slot) => (self.insert(slot, key, bytes), true),
+        }
+    }
+
+    /// The id of the term of `key` and `len` bytes, or the empty slot where it would go;
+    /// `bytes` are the term's (compared only for a term longer than [`KEYED_LEN`]).
+    #[inline(always)]
+    fn find(&self, key: TermKey, len: usize, bytes: &[u8]) -> Result<u32, usize> {
+        let len = len as u32;
         // An empty table (before the first term) finds nothing: the new term makes it grow.
         let mask = self.table.len().wrapping_sub(1);
         let mut slot = key.slot(self.shift) & mask;
@@ -1137,10 +1258,19 @@ impl IndexBuilder {
                 && entry.len == len
                 && (len as usize <= KEYED_LEN || self.term_bytes(entry.id - 1) == bytes)
             {
-                return (entry.id - 1, false);
+                return Ok(entry.id - 1);
             }
             slot = (slot + 1) & mask;
         }
+        Err(slot)
+    }
+
+    /// Adds the term `bytes`, of key `key`, at `slot` of the table ([`IndexBuilder::find`]
+    /// found it empty); returns its id.
+    #[cold]
+    #[inline(never)]
+    fn insert(&mut self, slot: usize, key: TermKey, bytes: &[u8]) -> u32 {
+        let len = bytes.len() as u32;
         let id = self.ends.len() as u32;
         if let Some(entry) = self.table.get_mut(slot) {
             *entry = Slot {
@@ -1157,7 +1287,7 @@ impl IndexBuilder {
         if self.ends.len() * 2 >= self.table.len() {
             self.grow();
         }
-        (id, true)
+        id
     }
 
     fn grow(&mut self) {
@@ -1190,11 +1320,36 @@ impl IndexBuilder {
         self.add_bytes(term.as_bytes(), field, position)
     }
 
-    /// [`IndexBuilder::add`] of a word of ASCII letters and digits whose term is `word` in
-    /// lower case (`upper` says whether it has capitals), as [`super::tokenize::TokenSink::ascii_word`]
-    /// offers it: no `str` of it is made.
+    /// [`IndexBuilder::add`] of a word of ASCII letters and digits, the first `len` bytes of
+    /// `rest` (the text from the word on), whose term is the word in lower case, as
+    /// [`super::tokenize::TokenSink::ascii_word`] offers it: no `str` of it is made.
+    ///
+    /// A word of up to sixteen bytes (most) with sixteen bytes of text from its start has its
+    /// key read as two words of memory, lowered and masked ([`ascii_key`]): no loop over its
+    /// bytes, no branch on its length, and no copy in lower case unless the term is new.
     #[inline(always)]
-    pub fn add_ascii_word(&mut self, word: &[u8], upper: bool, field: Field, position: u32) {
+    pub fn add_ascii_word(&mut self, rest: &[u8], len: usize, field: Field, position: u32) {
+        if let (true, Some(head)) = (len <= KEYED_LEN, rest.first_chunk::<KEYED_LEN>()) {
+            let key = ascii_key(head, len);
+            let id = match self.find(key, len, &[]) {
+                Ok(id) => id,
+                Err(slot) => {
+                    let mut lower = *head;
+                    for byte in lower.iter_mut() {
+                        *byte |= 0x20;
+                    }
+                    self.insert(slot, key, lower.get(..len).unwrap_or_default())
+                }
+            };
+            self.log.push(LoggedToken {
+                term: id,
+                position,
+                field: field as u8,
+            });
+            return;
+        }
+        let word = rest.get(..len).unwrap_or_default();
+        let upper = word.iter().any(u8::is_ascii_uppercase);
         if upper && word.len() <= SHORT_WORD {
             // Letters and digits only: setting bit 5 lowers a capital and leaves the rest.
             let mut lower = [0u8; SHORT_WORD];
@@ -1273,10 +1428,22 @@ impl IndexBuilder {
             }
         }
         let mut start = 0usize;
-        for (term, &end) in self.terms.iter_mut().zip(ends.iter()) {
+        let out = &mut self.output;
+        for (id, (term, &end)) in self.terms.iter_mut().zip(ends.iter()).enumerate() {
+            if end as usize == start {
+                continue;
+            }
             let group = self.grouped.get(start..end as usize).unwrap_or_default();
             start = end as usize;
-            write_group(term, group);
+            let (postings_start, positions_start) = (out.postings.len(), out.positions.len());
+            write_group(term, out, group);
+            self.runs.push(Run {
+                term: id as u32,
+                postings_start: postings_start as u32,
+                postings_end: out.postings.len() as u32,
+                positions_start: positions_start as u32,
+                positions_end: out.positions.len() as u32,
+            });
         }
         self.log.len = 0;
         self.log_documents.clear();
@@ -1302,8 +1469,34 @@ impl IndexBuilder {
         let mut order: Vec<u32> = (0..self.ends.len() as u32).collect();
         sort_ids(&mut order, &|a, b| self.term_text(a).cmp(self.term_text(b)));
         let count = order.len();
-        let total_postings: usize = self.terms.iter().map(|t| t.postings.len).sum();
-        let total_positions: usize = self.terms.iter().map(|t| t.positions.len).sum();
+        // Each term's runs, batch after batch: grouped by term as the log is (stable).
+        let mut run_ends = vec![0u32; count];
+        for run in &self.runs {
+            if let Some(runs) = run_ends.get_mut(run.term as usize) {
+                *runs += 1;
+            }
+        }
+        let mut total = 0u32;
+        for slot in run_ends.iter_mut() {
+            let runs = *slot;
+            *slot = total;
+            total += runs;
+        }
+        let mut runs = vec![Run::default(); self.runs.len()];
+        for run in &self.runs {
+            if let Some(next) = run_ends.get_mut(run.term as usize) {
+                if let Some(slot) = runs.get_mut(*next as usize) {
+                    *slot = *run;
+                }
+                *next += 1;
+            }
+        }
+        self.runs = Vec::new();
+        let output = std::mem::take(&mut self.output);
+        let (all_postings, all_positions) =
+            (output.postings.as_slice(), output.positions.as_slice());
+        let total_postings = all_postings.len();
+        let total_positions = all_positions.len();
         let mut term_text = String::with_capacity(self.arena.len());
         let mut term_ends = Vec::with_capacity(count);
         let mut document_frequency = Vec::with_capacity(count);
@@ -1318,11 +1511,23 @@ impl IndexBuilder {
             document_frequency.push(self.terms.get(i).map_or(0, |t| t.document_frequency));
             postings_starts.push(postings.len() as u32);
             positions_starts.push(positions.len() as u32);
-            if let Some(term) = self.terms.get_mut(i) {
-                postings.extend_from_slice(term.postings.as_slice());
-                positions.extend_from_slice(term.positions.as_slice());
-                term.postings = ByteBuffer::default();
-                term.positions = ByteBuffer::default();
+            let first = match id.checked_sub(1) {
+                Some(previous) => run_ends.get(previous as usize).copied().unwrap_or(0),
+                None => 0,
+            };
+            let end = run_ends.get(i).copied().unwrap_or(0);
+            for run in runs.get(first as usize..end as usize).unwrap_or_default() {
+                let range = |start: u32, end: u32| start as usize..end as usize;
+                postings.extend_from_slice(
+                    all_postings
+                        .get(range(run.postings_start, run.postings_end))
+                        .unwrap_or_default(),
+                );
+                positions.extend_from_slice(
+                    all_positions
+                        .get(range(run.positions_start, run.positions_end))
+                        .unwrap_or_default(),
+                );
             }
         }
         postings_starts.push(postings.len() as u32);
@@ -1571,6 +1776,12 @@ mod tests {
             "COVID19",
             "Abcdefghijklmnopq",
             "x",
+            "ABCDEFGH",
+            "abcdefgh",
+            "abcdefghI",
+            "ABCDEFGHIJKLMNOP",
+            "abcdefghijklmnop",
+            "9",
         ];
         let mut as_bytes = IndexBuilder::new();
         let mut as_terms = IndexBuilder::new();
@@ -1578,15 +1789,20 @@ mod tests {
             as_bytes.start_document();
             as_terms.start_document();
             for (position, word) in words.iter().enumerate().skip(doc as usize) {
-                let upper = word.bytes().any(|b| b.is_ascii_uppercase());
                 let position = position as u32 * 2;
-                as_bytes.add_ascii_word(word.as_bytes(), upper, Field::Body, position);
+                // The word alone, or followed by enough text for its key to be read whole.
+                let text = if (position / 2 + doc) % 2 == 0 {
+                    word.to_string()
+                } else {
+                    format!("{word} and some more text")
+                };
+                as_bytes.add_ascii_word(text.as_bytes(), word.len(), Field::Body, position);
                 as_terms.add(&word.to_ascii_lowercase(), Field::Body, position);
             }
         }
         let (as_bytes, as_terms) = (as_bytes.finish(), as_terms.finish());
         assert!(as_bytes == as_terms);
-        assert_eq!(as_bytes.term_count(), 4);
+        assert_eq!(as_bytes.term_count(), 8);
     }
 
     #[test]

@@ -1485,9 +1485,9 @@ impl tokenize::TokenSink for FieldTokens<'_> {
 
     /// Most words: an ASCII term adds nothing to the alphabet.
     #[inline(always)]
-    fn ascii_word(&mut self, word: &[u8], upper: bool, position: u32) -> Option<bool> {
+    fn ascii_word(&mut self, rest: &[u8], len: usize, position: u32) -> Option<bool> {
         self.tokens += 1;
-        self.index.add_ascii_word(word, upper, self.field, position);
+        self.index.add_ascii_word(rest, len, self.field, position);
         Some(true)
     }
 }
