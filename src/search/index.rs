@@ -312,10 +312,36 @@ impl InvertedIndex {
         let base = out.len();
         out.resize(base + bytes.len(), 0);
         let mut written = base;
-        for posting in self.postings(id) {
+        // The postings read here for their documents and counts only, as [`PostingIter`]
+        // reads them but without a frequency per field: in the wasm build, that per-field
+        // array and the posting returned by value cost hundreds of instructions a posting.
+        let postings_start = self.postings_starts.get(id as usize).unwrap_or(0) as usize;
+        let postings_end = self.postings_starts.get(id as usize + 1).unwrap_or(0) as usize;
+        let mut postings = self
+            .postings
+            .get(postings_start..postings_end)
+            .unwrap_or_default();
+        let mut doc = 0;
+        let mut first_posting = true;
+        while !postings.is_empty() {
+            let delta = read_short_varint(&mut postings);
+            doc = if first_posting {
+                delta
+            } else {
+                doc.wrapping_add(delta)
+            };
+            first_posting = false;
+            let Some((&fields, rest)) = postings.split_first() else {
+                break;
+            };
+            postings = rest;
+            let mut total = 0u32;
+            for _ in 0..(fields & ((1 << FIELD_COUNT) - 1)).count_ones() {
+                total = total.wrapping_add(read_short_varint(&mut postings));
+            }
             let first = written;
             let mut position = 0u32;
-            for _ in 0..posting.total() {
+            for _ in 0..total {
                 let Some(slot) = out.get_mut(written) else {
                     break;
                 };
@@ -326,7 +352,7 @@ impl InvertedIndex {
                 *slot = position;
                 written += 1;
             }
-            documents.push((posting.doc, first, written));
+            documents.push((doc, first, written));
         }
         out.truncate(written);
     }
