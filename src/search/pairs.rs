@@ -127,9 +127,10 @@ impl CommonPairs {
             }
             // Each word marks its positions; then each word's positions, in order, look up the
             // word at the next one, so each pair's positions come in order.
+            // A word's positions in a document increase: its last is its largest.
             let last = runs
                 .iter()
-                .filter_map(|&(_, start, end)| all.get(start..end)?.iter().copied().max())
+                .filter_map(|&(_, start, end)| all.get(start..end)?.last().copied())
                 .max()
                 .unwrap_or(0) as usize;
             // A word at a position already taken (a hyphenated word and its joined form share
