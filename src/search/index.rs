@@ -1021,49 +1021,71 @@ const SHORT_WORD: usize = 32;
 /// tokens in each batch.
 const BATCH_TOKENS: usize = 1 << 18;
 
-/// A growing byte buffer written in place: its vector is kept as long as its capacity
-/// (zero-filled) and only the first `len` bytes are in use, so that writing a byte is a
-/// store and never a call (the wasm build, optimised for size, does not inline `Vec::push`).
-#[derive(Default)]
-pub(super) struct ByteBuffer {
-    bytes: Vec<u8>,
+/// A list that grows in place: its vector is kept as long as its capacity (filled with
+/// defaults) and only the first `len` items are in use, so that pushing an item is a store
+/// and never a call (the wasm build, optimised for size, does not inline `Vec::push`).
+/// The builder's token log is one, and so are the byte buffers ([`ByteBuffer`]).
+pub(super) struct Stack<T> {
+    items: Vec<T>,
     len: usize,
 }
 
-impl ByteBuffer {
+/// Postings and positions as they are written: varints, pushed or through a [`ByteWriter`].
+pub(super) type ByteBuffer = Stack<u8>;
+
+impl<T> Default for Stack<T> {
+    fn default() -> Self {
+        Stack {
+            items: Vec::new(),
+            len: 0,
+        }
+    }
+}
+
+impl<T: Copy + Default> Stack<T> {
     #[inline(always)]
-    pub(super) fn push(&mut self, byte: u8) {
-        match self.bytes.get_mut(self.len) {
-            Some(slot) => *slot = byte,
-            None => self.grow_and_push(byte),
+    pub(super) fn push(&mut self, item: T) {
+        match self.items.get_mut(self.len) {
+            Some(slot) => *slot = item,
+            None => self.grow_and_push(item),
         }
         self.len += 1;
     }
 
     #[cold]
     #[inline(never)]
-    fn grow_and_push(&mut self, byte: u8) {
+    fn grow_and_push(&mut self, item: T) {
         self.reserve(1);
-        if let Some(slot) = self.bytes.get_mut(self.len) {
-            *slot = byte;
+        if let Some(slot) = self.items.get_mut(self.len) {
+            *slot = item;
         }
     }
 
-    /// Makes room for `room` more bytes, at least doubling the buffer when it grows.
+    /// Makes room for `room` more items, at least doubling the list when it grows.
     fn reserve(&mut self, room: usize) {
         let needed = self.len + room;
-        if needed <= self.bytes.len() {
+        if needed <= self.items.len() {
             return;
         }
-        // A zeroed allocation and one copy, rather than `Vec::resize`, which writes the zeros
-        // one at a time in the wasm build.
-        let mut bytes = vec![0; needed.max(self.bytes.len() * 2).max(8)];
-        if let (Some(to), Some(from)) = (bytes.get_mut(..self.len), self.bytes.get(..self.len)) {
+        // A new vector and one copy, rather than `Vec::resize`, which writes the defaults
+        // one at a time in the wasm build (for bytes, `vec!` asks for zeroed memory).
+        let mut items = vec![T::default(); needed.max(self.items.len() * 2).max(8)];
+        if let (Some(to), Some(from)) = (items.get_mut(..self.len), self.items.get(..self.len)) {
             to.copy_from_slice(from);
         }
-        self.bytes = bytes;
+        self.items = items;
     }
 
+    pub(super) fn len(&self) -> usize {
+        self.len
+    }
+
+    pub(super) fn as_slice(&self) -> &[T] {
+        self.items.get(..self.len).unwrap_or_default()
+    }
+}
+
+impl Stack<u8> {
     /// A writer of at most `room` more bytes at the end (room is made first), which keeps
     /// the length in a local while it writes: [`ByteWriter::finish`] sets it.
     #[inline(always)]
@@ -1071,7 +1093,7 @@ impl ByteBuffer {
         self.reserve(room);
         ByteWriter {
             at: self.len,
-            bytes: self.bytes.as_mut_slice(),
+            bytes: self.items.as_mut_slice(),
             len: &mut self.len,
         }
     }
@@ -1084,14 +1106,6 @@ impl ByteBuffer {
             value >>= 7;
         }
         self.push(value as u8);
-    }
-
-    pub(super) fn len(&self) -> usize {
-        self.len
-    }
-
-    pub(super) fn as_slice(&self) -> &[u8] {
-        self.bytes.get(..self.len).unwrap_or_default()
     }
 }
 
@@ -1127,46 +1141,6 @@ impl ByteWriter<'_> {
     #[inline(always)]
     fn finish(self) {
         *self.len = self.at.min(self.bytes.len());
-    }
-}
-
-/// A list written in place, as [`ByteBuffer`] writes bytes: pushing a token is a store, not a call.
-struct Stack<T> {
-    items: Vec<T>,
-    len: usize,
-}
-
-impl<T> Default for Stack<T> {
-    fn default() -> Self {
-        Stack {
-            items: Vec::new(),
-            len: 0,
-        }
-    }
-}
-
-impl<T: Copy + Default> Stack<T> {
-    #[inline(always)]
-    fn push(&mut self, item: T) {
-        match self.items.get_mut(self.len) {
-            Some(slot) => *slot = item,
-            None => self.grow_and_push(item),
-        }
-        self.len += 1;
-    }
-
-    #[cold]
-    #[inline(never)]
-    fn grow_and_push(&mut self, item: T) {
-        let room = (self.items.len() * 2).max(1024);
-        self.items.resize(room, T::default());
-        if let Some(slot) = self.items.get_mut(self.len) {
-            *slot = item;
-        }
-    }
-
-    fn as_slice(&self) -> &[T] {
-        self.items.get(..self.len).unwrap_or_default()
     }
 }
 
