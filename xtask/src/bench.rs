@@ -32,9 +32,14 @@ use std::time::{Duration, Instant};
 /// shared machine the ratio of two medians of 15 moved by ±0.2 from run to run; 21 rounds
 /// cost about 20 s more.
 const FIRST_VIEW_RUNS: u32 = 21;
-/// Rounds of the 1 MB pipeline comparison: with 10 the Folio-to-floor ratio of two runs in a
-/// row was 1.01× and 1.31×; each round takes about 5 s (its layout calls most).
-const PIPELINE_RUNS: u32 = 20;
+/// Rounds of the 1 MB pipeline comparison, whose detached and string-only calls the targets
+/// judge: with 10 the Folio-to-floor ratio of two runs in a row was 1.01× and 1.31×, and with
+/// 20 the marked ratio of four runs went from 1.78× to 2.18×. A round of those calls takes
+/// about 1.5 s.
+const PIPELINE_RUNS: u32 = 30;
+/// Rounds of the same comparison in the page, with style and layout (no target): about 4 s
+/// each, so they run in the first rounds only.
+const PIPELINE_LAYOUT_RUNS: u32 = 10;
 /// The seed article, found in the library by its title, and a sentence of its body.
 const SEED_TITLE: &str = "Beijing to maintain strategic partnership with Russia";
 const SEED_TEXT: &str = "external events will not affect the close partnership";
@@ -167,7 +172,7 @@ pub fn run(toolbox: &mut Toolbox, args: &[String]) -> Result<bool, String> {
         .map_err(|error| format!("cannot start the server: {error}"))?;
     let report_file = scratch.join("report.md");
     let config = format!(
-        "{{\"siteUrl\":{},\"siteDir\":{},\"runs\":{FIRST_VIEW_RUNS},\"pipelineRuns\":{PIPELINE_RUNS},\
+        "{{\"siteUrl\":{},\"siteDir\":{},\"runs\":{FIRST_VIEW_RUNS},\"pipelineRuns\":{PIPELINE_RUNS},\"pipelineLayoutRuns\":{PIPELINE_LAYOUT_RUNS},\
          \"nativeFile\":{},\"reportFile\":{},\"seedTitle\":{},\"seedText\":{},\"search\":{}}}",
         json_string(&server.url()),
         json_string(&site.to_string_lossy()),
