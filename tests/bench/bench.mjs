@@ -332,38 +332,37 @@ async function pipeline() {
   }
   const { bytes, gc } = await page.evaluate(() => ({ bytes: window.__pipeline.bytes, gc: window.__pipeline.gc }));
   await context.close();
-  // The empty call's CPU time is what reading the metrics and calling into the page cost.
+  // The empty call's CPU time is what reading the metrics and calling into the page cost:
+  // each call's own CPU time is what it took beyond that.
   const overhead = cpu.empty.length ? median(cpu.empty) : 0;
   delete times.empty;
-  const cpuMs = Object.fromEntries(
+  const ownCpu = Object.fromEntries(
     Object.entries(cpu)
       .filter(([name, values]) => name !== 'empty' && values.length)
-      .map(([name, values]) => [name, Math.max(0, median(values) - overhead)]),
+      .map(([name, values]) => [name, values.map((value) => Math.max(0, value - overhead))]),
   );
-  return { bytes, times, cpu, cpuMs, gc, layoutRuns };
+  const medians = Object.fromEntries(Object.entries(times).map(([name, values]) => [name, median(values)]));
+  const cpuMs = Object.fromEntries(Object.entries(ownCpu).map(([name, values]) => [name, median(values)]));
+  return { bytes, times, medians, cpuMs, ratios: pipelineRatios(times, medians, ownCpu), gc, layoutRuns };
 }
 
 /// The pipeline's ratios: median over the rounds of each round's ratio (the targets), and
 /// the ratio of the medians, wall clock and CPU.
-function pipelineRatios(pipe) {
-  const { times, cpu } = pipe;
-  const t = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
-  const hasCpu = ['folio', 'floor', 'marked'].every((name) => cpu[name]?.length === times[name].length);
-  // Less what reading the metrics costs (the empty call), as in the table.
-  const overhead = cpu.empty?.length ? median(cpu.empty) : 0;
-  const own = (name) => cpu[name].map((value) => Math.max(value - overhead, 1e-3));
+function pipelineRatios(times, medians, ownCpu) {
+  const hasCpu = ['folio', 'floor', 'marked'].every((name) => ownCpu[name]?.length === times[name].length);
   return {
     floor: pairedRatio(times.folio, times.floor),
     marked: pairedRatio(times.marked, times.folio),
-    floorOfMedians: t.folio / t.floor,
-    markedOfMedians: t.marked / t.folio,
-    cpuFloor: hasCpu ? pairedRatio(own('folio'), own('floor')) : null,
-    cpuMarked: hasCpu ? pairedRatio(own('marked'), own('folio')) : null,
+    floorOfMedians: medians.folio / medians.floor,
+    markedOfMedians: medians.marked / medians.folio,
+    cpuFloor: hasCpu ? pairedRatio(ownCpu.folio, ownCpu.floor) : null,
+    cpuMarked: hasCpu ? pairedRatio(ownCpu.marked, ownCpu.folio) : null,
   };
 }
 
 /// The pipeline section of the report.
-function pipelineLines(pipe, t) {
+function pipelineLines(pipe) {
+  const t = pipe.medians;
   const lines = [];
   lines.push(`### Pipeline on a 1 MB article (${(pipe.bytes / 2 ** 20).toFixed(2)} MB of Markdown, median of ${config.pipelineRuns} rounds; with layout, of ${pipe.layoutRuns})`, '');
   lines.push('Each method turns the Markdown text into DOM nodes under a fresh element.');
@@ -381,7 +380,7 @@ function pipelineLines(pipe, t) {
   lines.push(`| pulldown-cmark push_html alone (string) | ${fixed(t.floorRender)} ms | | ${fixed(c.floorRender)} ms |`);
   lines.push(`| marked alone (string) | ${fixed(t.markedRender)} ms | | ${fixed(c.markedRender)} ms |`);
   lines.push('');
-  const r = pipelineRatios(pipe);
+  const r = pipe.ratios;
   lines.push(`The targets take the median over the rounds of each round's ratio (wall clock): Folio ${fixed(r.floor, 2)}× the floor, marked + innerHTML ${fixed(r.marked, 2)}× Folio's time. The ratios of the medians above: ${fixed(r.floorOfMedians, 2)}× and ${fixed(r.markedOfMedians, 2)}×.`);
   if (r.cpuFloor !== null) {
     lines.push(`In main-thread CPU time, the same rounds' ratios: Folio ${fixed(r.cpuFloor, 2)}× the floor, marked + innerHTML ${fixed(r.cpuMarked, 2)}× Folio's time.`);
@@ -435,9 +434,8 @@ async function main() {
     // `"only": "pipeline"` in CONFIG: just the 1 MB comparison, for working on the pipeline.
     const pipe = await pipeline();
     await browser.close();
-    const t = Object.fromEntries(Object.entries(pipe.times).map(([k, v]) => [k, median(v)]));
-    console.log(pipelineLines(pipe, t).join('\n'));
-    const r = pipelineRatios(pipe);
+    console.log(pipelineLines(pipe).join('\n'));
+    const r = pipe.ratios;
     console.log(`folio / floor ${fixed(r.floor, 2)}×, marked / folio ${fixed(r.marked, 2)}× (medians of the rounds' ratios, wall clock)`);
     clearTimeout(watchdog);
     return;
@@ -474,8 +472,8 @@ async function main() {
   // style, layout and paint alike; the frame's start is printed beside it.
   const seedRatio = m(views.seedRendered) / m(views.plainRendered);
   const seedFrameRatio = m(views.seed) / m(views.plain);
-  const t = Object.fromEntries(Object.entries(pipe.times).map(([k, v]) => [k, m(v)]));
-  const { floor: floorRatio, marked: markedRatio } = pipelineRatios(pipe);
+  const t = pipe.medians;
+  const { floor: floorRatio, marked: markedRatio } = pipe.ratios;
   const maxLongTask = views.longTasks === null ? null : Math.max(0, ...views.longTasks);
   const firstViewFiles = files.filter((f) => !f.url.endsWith('.md'));
   const total = firstViewFiles.reduce((a, f) => ({ raw: a.raw + f.raw, brotli: a.brotli + f.brotli }), { raw: 0, brotli: 0 });
@@ -517,7 +515,7 @@ async function main() {
   }
   lines.push('');
   lines.push(`Seed against plain, median of the rounds' ratios: ${fixed(pairedRatio(views.seed, views.plain), 2)}× to the frame, ${fixed(pairedRatio(views.seedRendered, views.plainRendered), 2)}× rendered.`, '');
-  lines.push(...pipelineLines(pipe, t));
+  lines.push(...pipelineLines(pipe));
   lines.push('### Transfer (seed article page, cold)', '');
   lines.push('| File | Raw | Brotli |', '| --- | --- | --- |');
   for (const file of files) lines.push(`| \`${file.url}\` | ${kb(file.raw)} | ${kb(file.brotli)} |`);
