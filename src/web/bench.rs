@@ -2,10 +2,16 @@
 //! which the shipped build never enables.
 //!
 //! They let the benchmark page time, in the same module and the same page:
-//! - Folio's whole pipeline on a Markdown text: parse (front matter included), render,
+//! - Folio's whole pipeline on a Markdown file: parse (front matter included), render,
 //!   sanitise when the article carries raw HTML, and move the nodes into an element;
 //! - the floor: plain pulldown-cmark `push_html` of the same text, no sanitising,
-//!   whose string the page assigns to `innerHTML` itself;
+//!   whose string the page assigns to `innerHTML` itself.
+//!
+//! Both take the article as its file's bytes (a `Uint8Array` of UTF-8), the form Folio
+//! reads articles in (`parse_article` takes bytes: from the bundle, or from a `fetch`),
+//! which wasm-bindgen copies into the module's memory at memory speed. A JavaScript string
+//! would be re-encoded character by character by the glue on every call (about 4 ms per
+//! MB here), a cost no article pays in the viewer; marked, on the page, takes the string;
 //! - the search index of the bundled catalog built at run time from its articles' extracted
 //!   text ([`bench_search_build`]), whatever index the viewer itself uses, so the figure
 //!   survives a prebuilt index.
@@ -19,11 +25,12 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use web_sys::Element;
 
-/// Folio's pipeline: `markdown` parsed as the article `bench.md`, rendered, sanitised
-/// if it carries raw HTML, and its nodes put into `target` (replacing its children).
+/// Folio's pipeline: `markdown` (the file's bytes) parsed as the article `bench.md`,
+/// rendered, sanitised if it carries raw HTML, and its nodes put into `target`
+/// (replacing its children).
 #[wasm_bindgen]
-pub fn bench_pipeline(target: &Element, markdown: &str) -> Result<(), JsValue> {
-    let article = parse_article("bench.md", markdown.as_bytes());
+pub fn bench_pipeline(target: &Element, markdown: &[u8]) -> Result<(), JsValue> {
+    let article = parse_article("bench.md", markdown);
     // Routed like an article the viewer opens, and inserted as the viewer inserts a body,
     // so the pipeline does the viewer's work.
     let rendered = render_body(&article, &BodyOptions::for_article("bench"));
@@ -34,16 +41,18 @@ pub fn bench_pipeline(target: &Element, markdown: &str) -> Result<(), JsValue> {
 /// its raw islands in place and unsanitised (never inserted anywhere), for the table's
 /// "alone (string)" rows beside the floor's `push_html`.
 #[wasm_bindgen]
-pub fn bench_render_folio(markdown: &str) -> String {
-    let article = parse_article("bench.md", markdown.as_bytes());
+pub fn bench_render_folio(markdown: &[u8]) -> String {
+    let article = parse_article("bench.md", markdown);
     render_body(&article, &BodyOptions::for_article("bench")).html
 }
 
-/// The floor: pulldown-cmark's own `push_html` with Folio's Markdown options, no sanitising.
+/// The floor: pulldown-cmark's own `push_html` with Folio's Markdown options, no sanitising,
+/// of `markdown` (the file's bytes, checked to be UTF-8 as `parse_article` checks them).
 #[wasm_bindgen]
-pub fn bench_render_floor(text: &str) -> String {
+pub fn bench_render_floor(markdown: &[u8]) -> String {
+    let text = String::from_utf8_lossy(markdown);
     let mut html = String::with_capacity(text.len() + text.len() / 4);
-    pulldown_cmark::html::push_html(&mut html, markdown::parser(text));
+    pulldown_cmark::html::push_html(&mut html, markdown::parser(&text));
     html
 }
 
