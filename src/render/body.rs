@@ -237,6 +237,29 @@ pub fn heading_slug(text: &str) -> String {
     let mut slug = String::with_capacity(text.len().min(4 * MAX_SLUG_CHARS));
     let mut chars = 0;
     let mut pending_hyphen = false;
+    if text.is_ascii() {
+        // The same steps byte by byte: most headings are ASCII, and `chars` decodes each.
+        for byte in text.bytes() {
+            if byte.is_ascii_alphanumeric() {
+                if chars >= MAX_SLUG_CHARS {
+                    break;
+                }
+                if pending_hyphen && !slug.is_empty() {
+                    slug.push('-');
+                    chars += 1;
+                }
+                pending_hyphen = false;
+                slug.push(char::from(byte.to_ascii_lowercase()));
+                chars += 1;
+            } else if byte.is_ascii_whitespace() || byte == b'-' || byte == b'_' || byte == 0x0b {
+                pending_hyphen = true;
+            }
+        }
+        if slug.is_empty() {
+            slug.push_str("section");
+        }
+        return slug;
+    }
     for c in text.chars() {
         if c.is_alphanumeric() {
             if chars >= MAX_SLUG_CHARS {
@@ -625,7 +648,7 @@ impl Segments {
         self.done.truncate(self.block_done);
         self.start = self.block_segment_start;
         if self.inline.take().is_none() {
-            self.balance = RawBalance::default();
+            self.balance.clear();
         }
         self.push(SegmentKind::Trusted, self.block_start);
         self.in_island = true;
@@ -640,14 +663,28 @@ impl Segments {
     /// Raw inline HTML at `at`, with `depth` writer elements open: true when it goes on
     /// (or starts) an inline island, false when the caller must make a block island of it.
     fn inline_html(&mut self, at: usize, depth: usize, html: &str, in_link: bool) -> bool {
-        if self.in_island || !is_phrasing_html(html, in_link) {
+        if self.in_island {
+            return false;
+        }
+        // Most raw HTML in articles is a bare tag such as `<kbd>` or `</kbd>`: known at a
+        // glance, without the general scans (which find the same).
+        let bare = bare_phrasing_tag(html);
+        let phrasing = match bare {
+            Some((_, name)) => !(in_link && name == "a"),
+            None => is_phrasing_html(html, in_link),
+        };
+        if !phrasing {
             return false;
         }
         if self.inline.is_none() {
             self.inline = Some(InlineIsland { start: at, depth });
-            self.balance = RawBalance::default();
+            self.balance.clear();
         }
-        self.balance.scan(html);
+        match bare {
+            Some((true, name)) => self.balance.close(name),
+            Some((false, name)) => self.balance.open_element(Cow::Borrowed(name)),
+            None => self.balance.scan(html),
+        }
         true
     }
 
@@ -746,6 +783,23 @@ fn is_phrasing_html(html: &str, in_link: bool) -> bool {
         }
     }
     true
+}
+
+/// `html` as one bare tag of a non-void phrasing element, `<name>` or `</name>` in lower
+/// case: whether it closes, and the name as [`PHRASING_ELEMENTS`] spells it.
+fn bare_phrasing_tag(html: &str) -> Option<(bool, &'static str)> {
+    let inside = html.strip_prefix('<')?.strip_suffix('>')?;
+    let (closing, name) = match inside.strip_prefix('/') {
+        Some(name) => (true, name),
+        None => (false, inside),
+    };
+    if !name.bytes().all(|byte| byte.is_ascii_lowercase()) {
+        return None;
+    }
+    let at = PHRASING_ELEMENTS.binary_search(&name).ok()?;
+    let name = PHRASING_ELEMENTS.get(at).copied()?;
+    // Void elements take no end tag and close nothing: the general scan knows them.
+    (!is_listed(name, &VOID_ELEMENTS)).then_some((closing, name))
 }
 
 /// The name at the start of `tail`, the text right after `<` or `</`, as written: ASCII
@@ -854,6 +908,13 @@ struct RawBalance {
 }
 
 impl RawBalance {
+    /// Back to nothing open, keeping the buffer for the next island.
+    fn clear(&mut self) {
+        self.open.clear();
+        self.unnamed = 0;
+        self.in_comment = false;
+    }
+
     fn is_closed(&self) -> bool {
         self.open.is_empty() && self.unnamed == 0 && !self.in_comment
     }
@@ -1460,7 +1521,14 @@ impl<'e, I: Iterator<Item = Event<'e>>> MarkdownWriter<'e, I> {
     /// The text of the heading whose start event was just taken, whitespace collapsed.
     fn heading_text(&mut self) -> String {
         let (text, _) = self.events.peek_text(0);
-        text.split_whitespace().collect::<Vec<_>>().join(" ")
+        let mut joined = String::with_capacity(text.len());
+        for word in text.split_whitespace() {
+            if !joined.is_empty() {
+                joined.push(' ');
+            }
+            joined.push_str(word);
+        }
+        joined
     }
 
     /// A paragraph holding only an image with a title becomes a figure.
@@ -1888,7 +1956,8 @@ fn render_news(body: &NewsBody) -> RenderedBody {
 #[cfg(test)]
 mod tests {
     use super::{
-        heading_slug, render_markdown, render_news, BodyOptions, Dialect, SegmentKind, MAX_NESTING,
+        bare_phrasing_tag, heading_slug, render_markdown, render_news, BodyOptions, Dialect,
+        SegmentKind, MAX_NESTING, MAX_SLUG_CHARS,
     };
     use crate::article::{NewsBlock, NewsBody};
 
@@ -2340,6 +2409,78 @@ mod tests {
             ),
             ["<kbd lang=\"en\">K</kbd>", "<b lang=\"en\">x</b>"]
         );
+    }
+
+    #[test]
+    fn bare_phrasing_tags_are_read_at_a_glance() {
+        assert_eq!(bare_phrasing_tag("<kbd>"), Some((false, "kbd")));
+        assert_eq!(bare_phrasing_tag("</kbd>"), Some((true, "kbd")));
+        assert_eq!(bare_phrasing_tag("<a>"), Some((false, "a")));
+        // Anything else takes the general scans: other case, attributes, void or
+        // block elements, self-closing syntax, comments, several tags.
+        for html in [
+            "<KBD>",
+            "<kbd class=\"k\">",
+            "<br>",
+            "</br>",
+            "<img>",
+            "<div>",
+            "<kbd/>",
+            "<!-- c -->",
+            "<kbd></kbd>",
+            "kbd",
+            "<>",
+            "</>",
+        ] {
+            assert_eq!(bare_phrasing_tag(html), None, "{html}");
+        }
+    }
+
+    #[test]
+    fn ascii_headings_slug_as_the_general_rules_say() {
+        // The rules of `heading_slug`, character by character, for any text.
+        fn by_chars(text: &str) -> String {
+            let mut slug = String::new();
+            let (mut chars, mut pending) = (0, false);
+            for c in text.chars() {
+                if c.is_alphanumeric() {
+                    if chars >= MAX_SLUG_CHARS {
+                        break;
+                    }
+                    if pending && !slug.is_empty() {
+                        slug.push('-');
+                        chars += 1;
+                    }
+                    pending = false;
+                    slug.extend(c.to_lowercase());
+                    chars += 1;
+                } else if c.is_whitespace() || c == '-' || c == '_' {
+                    pending = true;
+                }
+            }
+            if slug.is_empty() {
+                slug.push_str("section");
+            }
+            slug
+        }
+        let mut texts: Vec<String> = (0u8..128)
+            .map(|byte| format!("Ab{}c D", char::from(byte)))
+            .collect();
+        texts.extend(
+            [
+                "",
+                "  ",
+                "--",
+                "Hello, World!",
+                " _lead and trail_ ",
+                "x\u{b}y\u{c}z\r\nw",
+            ]
+            .map(String::from),
+        );
+        texts.push("word ".repeat(40));
+        for text in texts {
+            assert_eq!(heading_slug(&text), by_chars(&text), "{text:?}");
+        }
     }
 
     #[test]
