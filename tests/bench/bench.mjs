@@ -371,6 +371,7 @@ function pipelineLines(pipe) {
   const lines = [];
   lines.push(`### Pipeline on a 1 MB article (${(pipe.bytes / 2 ** 20).toFixed(2)} MB of Markdown, median of ${config.pipelineRuns} rounds; with layout, of ${pipe.layoutRuns})`, '');
   lines.push('Each method turns the Markdown text into DOM nodes under a fresh element.');
+  lines.push('Each gets the article in the form its API takes, made before any timing: Folio and the floor the file\'s UTF-8 bytes (a `Uint8Array`, copied into the wasm by the call), marked a string.');
   lines.push('"Into a detached element" ends when the nodes are built (render, HTML parse, tree building; no style or layout): the targets above use these figures.');
   lines.push('"In the page, with style and layout" appends the element to the page under the full style sheet and ends after a forced layout (`offsetHeight`).');
   lines.push(`Garbage is collected before every timed call${pipe.gc ? '' : ' (not available in this run: `gc()` was missing)'}, and the order of the methods rotates each round.`);
