@@ -5,16 +5,17 @@
 //! - Folio's whole pipeline on a Markdown file: parse (front matter included), render,
 //!   sanitise when the article carries raw HTML, and move the nodes into an element;
 //! - the floor: plain pulldown-cmark `push_html` of the same text, no sanitising,
-//!   whose string the page assigns to `innerHTML` itself.
-//!
-//! Both take the article as its file's bytes (a `Uint8Array` of UTF-8), the form Folio
-//! reads articles in (`parse_article` takes bytes: from the bundle, or from a `fetch`),
-//! which wasm-bindgen copies into the module's memory at memory speed. A JavaScript string
-//! would be re-encoded character by character by the glue on every call (about 4 ms per
-//! MB here), a cost no article pays in the viewer; marked, on the page, takes the string;
+//!   whose string the page assigns to `innerHTML` itself;
 //! - the search index of the bundled catalog built at run time from its articles' extracted
 //!   text ([`bench_search_build`]), whatever index the viewer itself uses, so the figure
 //!   survives a prebuilt index.
+//!
+//! The pipeline and the floor take the article as its file's bytes (a `Uint8Array` of
+//! UTF-8), the form Folio reads articles in (`parse_article` takes bytes: from the bundle,
+//! or from a `fetch`), which wasm-bindgen copies into the module's memory at memory speed.
+//! A JavaScript string would be re-encoded character by character by the glue on every
+//! call (about 4 ms per MB here), a cost no article pays in the viewer; marked, on the
+//! page, takes the string.
 
 use crate::article::{markdown, parse_article};
 use crate::catalog::prepared_plain_text;
